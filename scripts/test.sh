@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`): installs what is missing (npm packages; Debian packages that
+# browser and PostgreSQL tests need, once they exist), then typecheck, lint/format check, all tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "test: installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+bash scripts/ensure-system-deps.sh
+
+echo "test: typecheck (tsc)"
+npx tsc -p tsconfig.json
+echo "test: lint and format check (biome)"
+npx biome check .
+echo "test: tests (vitest)"
+npx vitest run "$@"

@@ -1,0 +1,193 @@
+// The embedded warehouse: a thin wrapper over @duckdb/node-api that returns plain JS rows
+// (numbers, strings, booleans, ISO dates) and stages writes in a copy so a failed or killed
+// load or build leaves the previous warehouse file untouched.
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { ClaimlensError } from '../errors.ts';
+
+export type Row = Record<string, unknown>;
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  /** DuckDB threads; defaults to the engine's choice (all cores). */
+  threads?: number;
+  memoryLimit?: string;
+}
+
+const NUMERIC_TYPES = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/;
+
+export class Warehouse {
+  readonly path: string;
+  readonly readOnly: boolean;
+  private readonly instance: DuckDBInstance;
+  private readonly conn: DuckDBConnection;
+
+  private constructor(path: string, readOnly: boolean, instance: DuckDBInstance, conn: DuckDBConnection) {
+    this.path = path;
+    this.readOnly = readOnly;
+    this.instance = instance;
+    this.conn = conn;
+  }
+
+  /** Opens (or creates, when writable) a warehouse file; `:memory:` gives a scratch warehouse for tests. */
+  static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
+    const readOnly = options.readOnly ?? false;
+    if (path !== ':memory:' && readOnly && !existsSync(path)) {
+      throw new ClaimlensError(
+        'warehouse',
+        `no warehouse at ${path}: run \`claimlens load DIR\` and \`claimlens build\` first, or pass --warehouse PATH`,
+      );
+    }
+    const config: Record<string, string> = {};
+    if (readOnly) config.access_mode = 'READ_ONLY';
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    try {
+      const instance = await DuckDBInstance.create(path, config);
+      const conn = await instance.connect();
+      const wh = new Warehouse(path, readOnly, instance, conn);
+      await wh.run("SET TimeZone = 'UTC'");
+      return wh;
+    } catch (err) {
+      throw new ClaimlensError('warehouse', `cannot open warehouse ${path}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Runs statements that return nothing of interest. */
+  async run(sql: string, params?: DuckDBValue[]): Promise<void> {
+    await this.conn.run(sql, params);
+  }
+
+  /** Runs a query and returns its rows as plain objects (BIGINT and DECIMAL as numbers, dates as ISO strings). */
+  async all<T = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    const rows = reader.getRowObjectsJson() as Row[];
+    const names = reader.columnNames();
+    const types = reader.columnTypes();
+    const numeric = names.filter((_, i) => NUMERIC_TYPES.test(String(types[i])));
+    if (numeric.length > 0) {
+      for (const row of rows) {
+        for (const name of numeric) {
+          const v = row[name];
+          if (typeof v === 'string') row[name] = Number(v);
+        }
+      }
+    }
+    return rows as T[];
+  }
+
+  /** Column names and DuckDB type names of a query's result, without reading rows. */
+  async describe(sql: string): Promise<{ name: string; type: string }[]> {
+    const rows = await this.all<{ column_name: string; column_type: string }>(`DESCRIBE ${sql}`);
+    return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+  }
+
+  async one<T = Row>(sql: string, params?: DuckDBValue[]): Promise<T | undefined> {
+    const rows = await this.all<T>(sql, params);
+    return rows[0];
+  }
+
+  async tableExists(schema: string, table: string): Promise<boolean> {
+    const r = await this.one<{ n: number }>(
+      'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',
+      [schema, table],
+    );
+    return (r?.n ?? 0) > 0;
+  }
+
+  async close(): Promise<void> {
+    if (!this.readOnly && this.path !== ':memory:') await this.conn.run('CHECKPOINT');
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Quotes an identifier for DuckDB/PostgreSQL. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal. */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function stagingPath(path: string): string {
+  return join(dirname(path), `${basename(path)}.building-${process.pid}`);
+}
+
+/** Removes staging copies left by killed runs whose process is gone. */
+function removeStaleStaging(path: string): void {
+  const dir = dirname(resolve(path));
+  const prefix = `${basename(path)}.building-`;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = pid !== process.pid;
+    } catch {
+      alive = false;
+    }
+    if (!alive) rmSync(join(dir, name), { force: true });
+  }
+}
+
+/**
+ * Runs `work` against a copy of the warehouse and swaps the copy in only when `work` succeeds.
+ * A failure (or a kill) leaves the previous file as it was, so readers never see half a build.
+ */
+export async function withStagedWarehouse<T>(
+  path: string,
+  work: (wh: Warehouse) => Promise<T>,
+  options: OpenOptions = {},
+): Promise<T> {
+  if (path === ':memory:') {
+    const wh = await Warehouse.open(path, options);
+    try {
+      return await work(wh);
+    } finally {
+      await wh.close();
+    }
+  }
+  removeStaleStaging(path);
+  const staged = stagingPath(path);
+  rmSync(staged, { force: true });
+  rmSync(`${staged}.wal`, { force: true });
+  if (existsSync(path)) {
+    if (existsSync(`${path}.wal`)) {
+      // Fold a leftover write-ahead log into the file before copying it.
+      const wh = await Warehouse.open(path);
+      await wh.close();
+    }
+    copyFileSync(path, staged);
+  }
+  let wh: Warehouse | undefined;
+  try {
+    wh = await Warehouse.open(staged, options);
+    const result = await work(wh);
+    await wh.close();
+    wh = undefined;
+    const fd = openSync(staged, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(staged, path);
+    return result;
+  } catch (err) {
+    if (wh) await wh.close().catch(() => undefined);
+    rmSync(staged, { force: true });
+    rmSync(`${staged}.wal`, { force: true });
+    throw err;
+  }
+}
