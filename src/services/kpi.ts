@@ -1,0 +1,60 @@
+// The KPI surface shared by CLI, API and report: each domain (cost, payers, providers, programs,
+// denials, rcm, readmissions, adherence) turns typed service results into titled sections.
+import type { Config } from '../config.ts';
+import type { Row, Warehouse } from '../engine/duckdb.ts';
+import { UsageError } from '../errors.ts';
+import type { Period } from './period.ts';
+
+export interface KpiParams {
+  period?: Period;
+  payer?: string;
+  /** As-of date for point-in-time views (provider recency, A/R); defaults per domain. */
+  asOf?: string;
+}
+
+export interface KpiSection {
+  title: string;
+  rows: Row[];
+  /** Column order for display; defaults to the keys of the first row. */
+  columns?: string[];
+}
+
+export interface KpiResult {
+  domain: string;
+  period: Period | undefined;
+  payer: string | undefined;
+  /** Headline numbers of the domain, for the overview and the demo. */
+  headline: Record<string, number | string | null>;
+  sections: KpiSection[];
+  /** Definitions and assumptions a reader needs next to the numbers. */
+  notes: string[];
+}
+
+export interface KpiDomain {
+  name: string;
+  description: string;
+  run(wh: Warehouse, params: KpiParams, config: Config): Promise<KpiResult>;
+}
+
+/** Finds a domain by name; an unknown name is a usage error listing the known ones. */
+export function findKpiDomain(domains: readonly KpiDomain[], name: string): KpiDomain {
+  const d = domains.find((x) => x.name === name);
+  if (!d) {
+    throw new UsageError(
+      `unknown KPI domain '${name}': choose one of ${domains.map((x) => x.name).join(', ') || '(none)'}`,
+    );
+  }
+  return d;
+}
+
+/** Refuses a payer filter naming no payer in the warehouse, listing the known ones. */
+export async function assertKnownPayer(wh: Warehouse, payer: string | undefined): Promise<void> {
+  if (payer === undefined) return;
+  const rows = await wh.all<{ payer: string }>(
+    'SELECT DISTINCT payer FROM input.eligibility UNION SELECT DISTINCT payer FROM input.medical_claim ORDER BY 1',
+  );
+  const known = rows.map((r) => r.payer);
+  if (!known.includes(payer)) {
+    throw new UsageError(`unknown payer '${payer}': known payers are ${known.join(', ') || '(none loaded)'}`);
+  }
+}
