@@ -1,8 +1,10 @@
 // Every CLI command, registered in the order `claimlens --help` lists them.
 import type { Command } from 'commander';
+import { register as build } from './build.ts';
 import { register as docs } from './docs.ts';
 import { register as kpi } from './kpi.ts';
+import { register as sql } from './sql.ts';
 
 type Register = (program: Command) => void;
 
-export const COMMANDS: Register[] = [kpi, docs];
+export const COMMANDS: Register[] = [build, sql, kpi, docs];

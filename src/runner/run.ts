@@ -1,0 +1,296 @@
+// Runs ordered models in a warehouse: creates each table or view, then checks its column docs, its
+// grain and its declared tests, so a model that builds but lies about its shape fails the build.
+import type { Warehouse } from '../engine/duckdb.ts';
+import { ident, literal } from '../engine/duckdb.ts';
+import { ClaimlensError } from '../errors.ts';
+import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
+import type { ColumnDoc, Model, ModelTest } from './model.ts';
+import { orderModels } from './order.ts';
+import { MODEL_LAYERS } from './sqltext.ts';
+
+export interface BuiltColumn {
+  name: string;
+  /** Engine type name, e.g. VARCHAR, DATE, DECIMAL(18,2). */
+  type: string;
+  description: string;
+}
+
+export interface ModelRun {
+  model: Model;
+  rows: number;
+  seconds: number;
+  startedAt: Date;
+  finishedAt: Date;
+  columns: BuiltColumn[];
+}
+
+export interface ModelProgress {
+  /** 1-based position in the build order. */
+  index: number;
+  total: number;
+  run: ModelRun;
+}
+
+export type OnModelProgress = (progress: ModelProgress) => void;
+
+/** The qualified, quoted name of a model's table or view. */
+export function modelTable(model: Pick<Model, 'layer' | 'name'>): string {
+  return `${ident(model.layer)}.${ident(model.name)}`;
+}
+
+/**
+ * Builds `models` in dependency order in `wh`: `CREATE OR REPLACE TABLE|VIEW layer.name AS <sql>`,
+ * then the column-doc check, the grain test and the declared tests of each. Throws a ClaimlensError
+ * naming the model's file on the first failure; what was built before it stays in `wh` (callers run
+ * this inside withStagedWarehouse, so a failure never reaches the live warehouse).
+ */
+export async function runModels(
+  wh: Warehouse,
+  models: readonly Model[],
+  onProgress?: OnModelProgress,
+): Promise<ModelRun[]> {
+  const ordered = orderModels(models);
+  for (const layer of MODEL_LAYERS) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${ident(layer)}`);
+  const docsOf = new Map<string, ColumnDoc[]>();
+  const runs: ModelRun[] = [];
+  for (const [i, model] of ordered.entries()) {
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const docs = resolveColumnDocs(model, docsOf);
+    await createModel(wh, model);
+    const produced = await wh.describe(`SELECT * FROM ${modelTable(model)}`);
+    checkColumnDocs(model, produced, docs);
+    await checkGrain(
+      wh,
+      model,
+      produced.map((c) => c.name),
+    );
+    for (const test of model.tests) await runTest(wh, model, test);
+    const count = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${modelTable(model)}`);
+    const finishedAt = new Date();
+    const docByName = new Map(docs.map((d) => [d.name, d.description]));
+    const run: ModelRun = {
+      model,
+      rows: count?.n ?? 0,
+      seconds: (performance.now() - t0) / 1000,
+      startedAt,
+      finishedAt,
+      columns: produced.map((c) => ({ name: c.name, type: c.type, description: docByName.get(c.name)! })),
+    };
+    docsOf.set(model.id, docs);
+    runs.push(run);
+    onProgress?.({ index: i + 1, total: ordered.length, run });
+  }
+  return runs;
+}
+
+/**
+ * The model's column docs: `-- columns: from ...` lines expanded (from the input contract or from a
+ * model built earlier), then its own `-- column` lines, which override inherited descriptions.
+ */
+export function resolveColumnDocs(model: Model, built: ReadonlyMap<string, ColumnDoc[]>): ColumnDoc[] {
+  const docs = new Map<string, ColumnDoc>();
+  for (const inh of model.inherits) {
+    let source: { name: string; description: string }[];
+    if (inh.schema === INPUT_SCHEMA) {
+      source = INPUT_TABLES.find((t) => t.name === inh.table)!.columns;
+    } else {
+      const found = built.get(`${inh.schema}.${inh.table}`);
+      // orderModels makes the source a dependency, so it is built unless it is not in this run.
+      if (!found) {
+        throw new ClaimlensError(
+          'model',
+          `columns come from ${inh.schema}.${inh.table}, which is not built in this run`,
+          { file: model.file, line: inh.line },
+        );
+      }
+      source = found;
+      const unknown = inh.except.filter((e) => !found.some((c) => c.name === e));
+      if (unknown.length > 0) {
+        throw new ClaimlensError('model', `${inh.schema}.${inh.table} has no column ${unknown.join(', ')}`, {
+          file: model.file,
+          line: inh.line,
+        });
+      }
+    }
+    for (const col of source) {
+      if (inh.except.includes(col.name)) continue;
+      docs.set(col.name, { name: col.name, description: col.description, line: inh.line });
+    }
+  }
+  for (const col of model.columns) docs.set(col.name, col);
+  return [...docs.values()];
+}
+
+async function createModel(wh: Warehouse, model: Model): Promise<void> {
+  const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
+  // DuckDB refuses to replace a view by a table (or back), which happens when `materialized` changes.
+  const existing = await wh.one<{ table_type: string }>(
+    'SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?',
+    [model.layer, model.name],
+  );
+  if (existing && (existing.table_type === 'VIEW') !== (kind === 'VIEW')) {
+    await wh.run(`DROP ${existing.table_type === 'VIEW' ? 'VIEW' : 'TABLE'} ${modelTable(model)}`);
+  }
+  // The SQL starts on the statement's second line, so engine line N is file line N - 1.
+  const statement = `CREATE OR REPLACE ${kind} ${modelTable(model)} AS\n${model.sql}`;
+  try {
+    await wh.run(statement);
+  } catch (err) {
+    const message = (err as Error).message;
+    const engineLine = /LINE (\d+):/.exec(message);
+    const line = engineLine && Number(engineLine[1]) > 1 ? Number(engineLine[1]) - 1 : undefined;
+    throw new ClaimlensError('build', `model ${model.id} failed: ${message}`, { file: model.file, line });
+  }
+}
+
+export function checkColumnDocs(
+  model: Model,
+  produced: readonly { name: string }[],
+  docs: readonly ColumnDoc[],
+): void {
+  const producedNames = new Set(produced.map((c) => c.name));
+  const documented = new Set(docs.map((d) => d.name));
+  const undocumented = produced.filter((c) => !documented.has(c.name)).map((c) => c.name);
+  const missing = docs.filter((d) => !producedNames.has(d.name));
+  if (undocumented.length === 0 && missing.length === 0) return;
+  const parts: string[] = [];
+  if (undocumented.length > 0) {
+    parts.push(
+      `produces columns with no doc: ${undocumented.join(', ')} (add \`-- column ${undocumented[0]}: ...\` lines to the header)`,
+    );
+  }
+  if (missing.length > 0) {
+    parts.push(
+      `documents columns it does not produce: ${missing.map((d) => `${d.name} (line ${d.line})`).join(', ')} (remove the docs or produce the columns)`,
+    );
+  }
+  throw new ClaimlensError('build', `model ${model.id} ${parts.join('; ')}`, {
+    file: model.file,
+    line: missing[0]?.line ?? 1,
+  });
+}
+
+function formatKey(row: Record<string, unknown>, columns: readonly string[]): string {
+  return columns.map((c) => `${c} = ${row[c] === null ? 'NULL' : String(row[c])}`).join(', ');
+}
+
+async function checkGrain(wh: Warehouse, model: Model, produced: readonly string[]): Promise<void> {
+  const where = { file: model.file, line: model.grainLine };
+  const table = modelTable(model);
+  if (model.grain.length === 0) {
+    const r = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
+    if ((r?.n ?? 0) > 1) {
+      throw new ClaimlensError(
+        'build',
+        `model ${model.id} declares grain (one row) but has ${r!.n} rows`,
+        where,
+      );
+    }
+    return;
+  }
+  const absent = model.grain.filter((g) => !produced.includes(g));
+  if (absent.length > 0) {
+    throw new ClaimlensError(
+      'build',
+      `model ${model.id} grain names columns it does not produce: ${absent.join(', ')}`,
+      where,
+    );
+  }
+  const cols = model.grain.map(ident).join(', ');
+  const nullTest = model.grain.map((g) => `${ident(g)} IS NULL`).join(' OR ');
+  // One pass finds either a repeated key or a key with a NULL part.
+  const bad = await wh.one<Record<string, unknown> & { _rows: number }>(
+    `SELECT ${cols}, count(*) AS _rows FROM ${table} GROUP BY ${cols} HAVING count(*) > 1 OR ${nullTest} LIMIT 1`,
+  );
+  if (!bad) return;
+  const key = formatKey(bad, model.grain);
+  const grain = model.grain.join(', ');
+  if (model.grain.some((g) => bad[g] === null)) {
+    throw new ClaimlensError(
+      'build',
+      `model ${model.id} grain (${grain}) has NULL parts, e.g. ${key}; every grain column must be filled`,
+      where,
+    );
+  }
+  throw new ClaimlensError(
+    'build',
+    `model ${model.id} grain (${grain}) is not unique: ${bad._rows} rows have ${key}; fix the model's joins or its \`-- grain\``,
+    where,
+  );
+}
+
+async function runTest(wh: Warehouse, model: Model, test: ModelTest): Promise<void> {
+  const table = modelTable(model);
+  const where = { file: model.file, line: test.line };
+  const fail = (message: string) =>
+    new ClaimlensError('build', `model ${model.id} test ${test.kind} failed: ${message}`, where);
+  switch (test.kind) {
+    case 'not_null': {
+      const counts = test.columns
+        .map((c) => `count(*) FILTER (WHERE ${ident(c)} IS NULL) AS ${ident(c)}`)
+        .join(', ');
+      const r = (await wrapEngine(model, test.line, () =>
+        wh.one<Record<string, number>>(`SELECT ${counts} FROM ${table}`),
+      ))!;
+      const bad = test.columns.filter((c) => r[c]! > 0);
+      if (bad.length > 0) throw fail(bad.map((c) => `${c} is NULL in ${r[c]} rows`).join(', '));
+      return;
+    }
+    case 'unique':
+      for (const c of test.columns) {
+        const r = await wrapEngine(model, test.line, () =>
+          wh.one<{ v: unknown; n: number }>(
+            `SELECT ${ident(c)} AS v, count(*) AS n FROM ${table} WHERE ${ident(c)} IS NOT NULL GROUP BY 1 HAVING count(*) > 1 LIMIT 1`,
+          ),
+        );
+        if (r) throw fail(`${c} = ${String(r.v)} appears in ${r.n} rows`);
+      }
+      return;
+    case 'accepted_values': {
+      const list = test.values.map(literal).join(', ');
+      const rows = await wrapEngine(model, test.line, () =>
+        wh.all<{ v: string; n: number }>(
+          `SELECT CAST(${ident(test.column)} AS VARCHAR) AS v, count(*) AS n FROM ${table}
+           WHERE ${ident(test.column)} IS NOT NULL AND CAST(${ident(test.column)} AS VARCHAR) NOT IN (${list})
+           GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`,
+        ),
+      );
+      if (rows.length > 0) {
+        throw fail(
+          `${test.column} has values outside (${test.values.join(', ')}): ${rows.map((r) => `${r.v} (${r.n} rows)`).join(', ')}`,
+        );
+      }
+      return;
+    }
+    case 'expression': {
+      const r = await wrapEngine(model, test.line, () =>
+        wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE NOT (${test.expression})`),
+      );
+      if ((r?.n ?? 0) > 0) {
+        let example = '';
+        if (model.grain.length > 0) {
+          const row = await wh.one<Record<string, unknown>>(
+            `SELECT ${model.grain.map(ident).join(', ')} FROM ${table} WHERE NOT (${test.expression}) LIMIT 1`,
+          );
+          if (row) example = `, e.g. ${formatKey(row, model.grain)}`;
+        }
+        throw fail(`\`${test.expression}\` is false in ${r!.n} rows${example}`);
+      }
+      return;
+    }
+  }
+}
+
+/** Turns an engine error in a declared test (a typo in a column or expression) into one naming the line. */
+async function wrapEngine<T>(model: Model, line: number, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ClaimlensError) throw err;
+    throw new ClaimlensError('build', `model ${model.id} test cannot run: ${(err as Error).message}`, {
+      file: model.file,
+      line,
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Warehouse } from '../../src/engine/duckdb.ts';
+import { ClaimlensError } from '../../src/errors.ts';
+import { loadModels } from '../../src/runner/model.ts';
+import { type ModelProgress, runModels } from '../../src/runner/run.ts';
+import { header, writeModels } from './helpers.ts';
+
+let wh: Warehouse;
+beforeEach(async () => {
+  wh = await Warehouse.open(':memory:');
+});
+afterEach(async () => {
+  await wh.close();
+});
+
+async function buildError(files: Record<string, string>): Promise<ClaimlensError> {
+  try {
+    await runModels(wh, loadModels(writeModels(files)));
+  } catch (err) {
+    if (err instanceof ClaimlensError) return err;
+    throw err;
+  }
+  throw new Error('expected the build to fail');
+}
+
+const dupes = "SELECT * FROM (VALUES (1, 'a', 10), (1, 'a', 20), (2, 'b', 30)) t(id, k, amount)";
+
+describe('runModels', () => {
+  it('builds tables and views in order, reports progress and inherits docs from a model', async () => {
+    const events: ModelProgress[] = [];
+    const runs = await runModels(
+      wh,
+      loadModels(
+        writeModels({
+          'staging/lines.sql': `${header('Lines', 'id', ['-- materialized: view', '-- column id: Line id', '-- column amount: Amount'])}
+SELECT * FROM (VALUES (1, 10.5), (2, 4.5), (3, 5.0)) t(id, amount)`,
+          'marts/x/total.sql': `${header('Total', '(one row)', ['-- column total: Sum of amounts', '-- test expression: total = 20'])}
+SELECT sum(amount) AS total FROM staging.lines`,
+          'intermediate/lines_copy.sql': `${header('Copy', 'id', ['-- columns: from staging.lines except amount', '-- column doubled: Twice the amount'])}
+SELECT id, amount * 2 AS doubled FROM staging.lines`,
+        }),
+      ),
+      (p) => events.push(p),
+    );
+    expect(runs.map((r) => [r.model.id, r.rows])).toEqual([
+      ['staging.lines', 3],
+      ['intermediate.lines_copy', 3],
+      ['marts.total', 1],
+    ]);
+    expect(events.map((e) => `${e.index}/${e.total} ${e.run.model.id}`)).toEqual([
+      '1/3 staging.lines',
+      '2/3 intermediate.lines_copy',
+      '3/3 marts.total',
+    ]);
+    expect(runs[1]!.columns.map((c) => [c.name, c.description])).toEqual([
+      ['id', 'Line id'],
+      ['doubled', 'Twice the amount'],
+    ]);
+    const kinds = await wh.all(
+      'SELECT table_schema, table_name, table_type FROM information_schema.tables ORDER BY 1, 2',
+    );
+    expect(kinds).toEqual([
+      { table_schema: 'intermediate', table_name: 'lines_copy', table_type: 'BASE TABLE' },
+      { table_schema: 'marts', table_name: 'total', table_type: 'BASE TABLE' },
+      { table_schema: 'staging', table_name: 'lines', table_type: 'VIEW' },
+    ]);
+    expect(await wh.one('SELECT total FROM marts.total')).toEqual({ total: 20 });
+  });
+
+  it('fails a non-unique grain with the duplicate key', async () => {
+    const err = await buildError({
+      'marts/m.sql': `${header('M', 'id, k', ['-- column id: Id', '-- column k: Key', '-- column amount: Amount'])}\n${dupes}`,
+    });
+    expect(err.code).toBe('build');
+    expect(err.message).toBe(
+      "model marts.m grain (id, k) is not unique: 2 rows have id = 1, k = a; fix the model's joins or its `-- grain`",
+    );
+    expect(err.location).toMatchObject({ line: 2 });
+    expect(err.location?.file).toMatch(/marts\/m\.sql$/);
+  });
+
+  it('fails a grain with a NULL part', async () => {
+    const err = await buildError({
+      'marts/m.sql': `${header('M', 'id', ['-- column id: Id'])}\nSELECT * FROM (VALUES (1), (NULL)) t(id)`,
+    });
+    expect(err.message).toBe(
+      'model marts.m grain (id) has NULL parts, e.g. id = NULL; every grain column must be filled',
+    );
+  });
+
+  it('fails a (one row) model with two rows', async () => {
+    const err = await buildError({
+      'marts/m.sql': `${header('M', '(one row)', ['-- column n: N'])}\nSELECT * FROM (VALUES (1), (2)) t(n)`,
+    });
+    expect(err.message).toBe('model marts.m declares grain (one row) but has 2 rows');
+  });
+
+  it('fails undocumented and phantom columns, naming both', async () => {
+    const err = await buildError({
+      'marts/m.sql': `${header('M', 'id', ['-- column id: Id', '-- column gone: Not produced'])}\nSELECT 1 AS id, 2 AS extra, 3 AS more`,
+    });
+    expect(err.message).toBe(
+      'model marts.m produces columns with no doc: extra, more (add `-- column extra: ...` lines to the header); documents columns it does not produce: gone (line 4) (remove the docs or produce the columns)',
+    );
+    expect(err.location?.line).toBe(4);
+  });
+
+  it('names the file, the line and the engine message of a model that fails', async () => {
+    const err = await buildError({
+      'marts/m.sql': `${header('M', 'id', ['-- column id: Id'])}\nSELECT id\nFROM input.no_such_table`,
+    });
+    expect(err.code).toBe('build');
+    expect(err.message).toMatch(
+      /^model marts\.m failed: Catalog Error: Table with name "input\.no_such_table" does not exist/,
+    );
+    expect(err.describe()).toMatch(/marts\/m\.sql:5: model marts\.m failed/);
+  });
+
+  it('runs declared tests', async () => {
+    const files = (test: string) => ({
+      'marts/m.sql': `${header('M', 'id', ['-- column id: Id', '-- column k: Key', '-- column amount: Amount', test])}
+SELECT * FROM (VALUES (1, 'a', 10), (2, 'a', NULL), (3, 'c', -5)) t(id, k, amount)`,
+    });
+    expect((await buildError(files('-- test not_null: id, amount'))).message).toBe(
+      'model marts.m test not_null failed: amount is NULL in 1 rows',
+    );
+    expect((await buildError(files('-- test unique: id, k'))).message).toBe(
+      'model marts.m test unique failed: k = a appears in 2 rows',
+    );
+    expect((await buildError(files('-- test accepted_values: k in (a, b)'))).message).toBe(
+      'model marts.m test accepted_values failed: k has values outside (a, b): c (1 rows)',
+    );
+    expect((await buildError(files('-- test expression: amount >= 0'))).message).toBe(
+      'model marts.m test expression failed: `amount >= 0` is false in 1 rows, e.g. id = 3',
+    );
+    const typo = await buildError(files('-- test not_null: amount_typo'));
+    expect(typo.message).toMatch(/^model marts\.m test cannot run: Binder Error/);
+    expect(typo.location?.line).toBe(6);
+    // The same model passes tests that hold.
+    const runs = await runModels(wh, loadModels(writeModels(files('-- test accepted_values: k in (a, c)'))));
+    expect(runs[0]!.rows).toBe(3);
+  });
+
+  it('replaces a view by a table when the materialization changes', async () => {
+    const make = (m: string) =>
+      loadModels(
+        writeModels({
+          'staging/s.sql': `${header('S', 'id', [`-- materialized: ${m}`, '-- column id: Id'])}\nSELECT 1 AS id`,
+        }),
+      );
+    await runModels(wh, make('view'));
+    await runModels(wh, make('table'));
+    expect(await wh.one("SELECT table_type FROM information_schema.tables WHERE table_name = 's'")).toEqual({
+      table_type: 'BASE TABLE',
+    });
+  });
+});
