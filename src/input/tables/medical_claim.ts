@@ -33,7 +33,7 @@ export const medical_claim: TableSpec = {
     { name: 'drg_code', type: 'string', pattern: '^[0-9]{3}$', patternText: '3 digits', codeset: 'ms_drg', description: 'Diagnosis-related group of an inpatient claim.' },
     { name: 'revenue_center_code', type: 'string', pattern: '^[0-9]{4}$', patternText: '4 digits', codeset: 'revenue_center', description: 'UB-04 revenue code of the line (institutional claims).' },
     { name: 'service_unit_quantity', type: 'number', min: 0, description: 'Units of service on the line.' },
-    { name: 'hcpcs_code', type: 'string', pattern: '^[A-Z0-9]{5}$', patternText: '5 letters or digits', codeset: 'hcpcs', description: 'CPT or HCPCS Level II procedure code of the line.' },
+    { name: 'hcpcs_code', type: 'string', pattern: '^[A-Z0-9]{5}$', patternText: '5 letters or digits', description: 'CPT or HCPCS Level II procedure code of the line (Level II codes are checked against the shipped list; CPT descriptions are AMA-licensed and not shipped).' },
     ...numbered('hcpcs_modifier', 5, (i) => ({ type: 'string', pattern: '^[A-Z0-9]{2}$', patternText: '2 letters or digits', description: `HCPCS modifier ${i}.` })),
     { name: 'rendering_npi', type: 'string', pattern: NPI_PATTERN, patternText: '10 digits', description: 'NPI of the rendering clinician.' },
     { name: 'rendering_tin', type: 'string', description: 'Tax identification number of the rendering provider.' },

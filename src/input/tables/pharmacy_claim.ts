@@ -18,7 +18,7 @@ export const pharmacy_claim: TableSpec = {
     { name: 'prescribing_provider_npi', type: 'string', pattern: NPI_PATTERN, patternText: '10 digits', description: 'NPI of the prescriber.' },
     { name: 'dispensing_provider_npi', type: 'string', pattern: NPI_PATTERN, patternText: '10 digits', description: 'NPI of the dispensing pharmacy.' },
     { name: 'dispensing_date', type: 'date', required: true, phi: 'date', description: 'Date the fill was dispensed.' },
-    { name: 'ndc_code', type: 'string', required: true, pattern: '^[0-9]{11}$', patternText: '11 digits (NDC 5-4-2 without dashes)', codeset: 'ndc', description: 'National Drug Code, 11-digit 5-4-2 form.' },
+    { name: 'ndc_code', type: 'string', required: true, pattern: '^[0-9]{11}$', patternText: '11 digits (NDC 5-4-2 without dashes)', description: 'National Drug Code, 11-digit 5-4-2 form.' },
     { name: 'quantity', type: 'number', min: 0, description: 'Quantity dispensed.' },
     { name: 'days_supply', type: 'integer', required: true, min: 1, max: 365, description: 'Days the fill is meant to last.' },
     { name: 'refills', type: 'integer', min: 0, description: 'Refill number (0 for a new prescription).' },
