@@ -4,6 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ClaimlensError } from './errors.ts';
+import { payersConfigSchema } from './services/payers-config.ts';
+import { programsConfigSchema } from './services/programs-config.ts';
+import { providersConfigSchema } from './services/providers-config.ts';
 
 export const CONFIG_FILE = 'claimlens.config.json';
 
@@ -15,6 +18,9 @@ export const configSchema = z
       .describe('Warehouse file (DuckDB), relative to the working directory.'),
     threads: z.number().int().positive().optional().describe('Engine threads; defaults to all cores.'),
     memoryLimit: z.string().optional().describe("Engine memory limit, for example '4GB'."),
+    payers: payersConfigSchema,
+    providers: providersConfigSchema,
+    programs: programsConfigSchema,
   })
   .strict();
 

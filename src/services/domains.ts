@@ -1,4 +1,7 @@
 // Every KPI domain `claimlens kpi <domain>` and the API serve, in display order.
 import type { KpiDomain } from './kpi.ts';
+import { payersDomain } from './payers.ts';
+import { programsDomain } from './programs.ts';
+import { providersDomain } from './providers.ts';
 
-export const KPI_DOMAINS: KpiDomain[] = [];
+export const KPI_DOMAINS: KpiDomain[] = [payersDomain, providersDomain, programsDomain];

@@ -1,0 +1,82 @@
+-- description: One row per claim line and CARC the payer adjusted it with (835 CAS), with the line's charge and the payment it was worth: the baseline the denial-prevention savings model filters to preventable CARCs and a window at query time (the preventable list is configuration). Claim-level adjustments (line 0) apply to every line of the claim; corrections (group CR) and reversed lines are left out. Definitions in docs/marts/programs.md.
+-- grain: claim_id, claim_line_number, carc_code
+-- materialized: table
+-- column claim_id: Claim identifier.
+-- column claim_line_number: Line adjusted.
+-- column carc_code: Claim Adjustment Reason Code of the adjustment.
+-- column payer: Payer billed on the line.
+-- column first_remit_date: Earliest remittance carrying this CARC for the line: the date the denial is attributed to a window by.
+-- column adjustment_amount: Sum of the adjustment amounts with this CARC on the line (line-level adjustments only; a claim-level amount is not split across lines).
+-- column claim_status: Current status of the line (denied, paid after appeal, ...).
+-- column charge_amount: Billed charge of the line.
+-- column expected_rate: Share of charges the payer is expected to pay: payer.contract_allowed_pct, else the payer's observed allowed / charge on paid lines, else 1 (charge).
+-- column expected_basis: Where expected_rate comes from: contract, observed or charge.
+-- column expected_payment: charge_amount x expected_rate: the payment the line would have brought without the denial.
+-- test not_null: claim_id, claim_line_number, carc_code, payer, first_remit_date, charge_amount, expected_rate, expected_basis, expected_payment
+-- test accepted_values: expected_basis in (contract, observed, charge)
+
+WITH adj AS (
+  SELECT claim_id, claim_line_number, carc_code, remit_date, adjustment_amount
+  FROM staging.claim_adjustment
+  WHERE adjustment_group_code <> 'CR'
+),
+
+line AS (
+  SELECT claim_id, claim_line_number, payer, claim_status, charge_amount
+  FROM staging.medical_claim
+  WHERE claim_status <> 'reversed'
+),
+
+hit AS (
+  SELECT
+    l.claim_id,
+    l.claim_line_number,
+    a.carc_code,
+    min(l.payer) AS payer,
+    min(a.remit_date) AS first_remit_date,
+    sum(CASE WHEN a.claim_line_number = l.claim_line_number THEN a.adjustment_amount END) AS adjustment_amount,
+    min(l.claim_status) AS claim_status,
+    min(l.charge_amount) AS charge_amount
+  FROM adj AS a
+  JOIN line AS l
+    ON l.claim_id = a.claim_id AND (a.claim_line_number = 0 OR a.claim_line_number = l.claim_line_number)
+  GROUP BY l.claim_id, l.claim_line_number, a.carc_code
+),
+
+-- A payer without contract terms is valued at what it allows on the lines it pays, a better guess
+-- than the full charge, which overstates what any payer pays.
+observed AS (
+  SELECT payer, sum(allowed_amount) / sum(charge_amount) AS rate
+  FROM staging.medical_claim
+  WHERE claim_status IN ('paid', 'partially_paid') AND allowed_amount IS NOT NULL
+  GROUP BY payer
+  HAVING sum(charge_amount) > 0
+),
+
+rate AS (
+  SELECT
+    d.payer,
+    coalesce(d.contract_allowed_pct, o.rate, 1.0) AS expected_rate,
+    CASE
+      WHEN d.contract_allowed_pct IS NOT NULL THEN 'contract'
+      WHEN o.rate IS NOT NULL THEN 'observed'
+      ELSE 'charge'
+    END AS expected_basis
+  FROM intermediate.payer_directory AS d
+  LEFT JOIN observed AS o ON o.payer = d.payer
+)
+
+SELECT
+  h.claim_id,
+  h.claim_line_number,
+  h.carc_code,
+  h.payer,
+  h.first_remit_date,
+  h.adjustment_amount,
+  h.claim_status,
+  h.charge_amount,
+  r.expected_rate,
+  r.expected_basis,
+  round(h.charge_amount * r.expected_rate, 2) AS expected_payment
+FROM hit AS h
+JOIN rate AS r ON r.payer = h.payer
