@@ -1,7 +1,8 @@
 // Every KPI domain `claimlens kpi <domain>` and the API serve, in display order.
+import { costDomain } from './cost.ts';
 import type { KpiDomain } from './kpi.ts';
 import { payersDomain } from './payers.ts';
 import { programsDomain } from './programs.ts';
 import { providersDomain } from './providers.ts';
 
-export const KPI_DOMAINS: KpiDomain[] = [payersDomain, providersDomain, programsDomain];
+export const KPI_DOMAINS: KpiDomain[] = [costDomain, payersDomain, providersDomain, programsDomain];

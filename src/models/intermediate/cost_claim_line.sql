@@ -1,0 +1,131 @@
+-- description: Spend lines of the cost marts: paid and partially paid medical claim lines with their service category, and pharmacy fills (category pharmacy), with the service month, the principal diagnosis grouped by ICD-10-CM chapter and whether the person was enrolled with the claim's payer and plan that month. Denied, pending and reversed lines are not spend and are left out here (they stay in staging for the denial marts).
+-- grain: claim_source, claim_id, claim_line_number
+-- materialized: table
+-- column claim_source: medical (medical_claim) or pharmacy (pharmacy_claim).
+-- column claim_id: Claim identifier in its source table.
+-- column claim_line_number: Line number within the claim.
+-- column person_id: Person served.
+-- column payer: Payer billed.
+-- column plan: Plan billed.
+-- column service_date: Date the spend is counted on: the claim start date of medical claims (the admission date of a stay, so a stay is not split across months) and the dispensing date of pharmacy fills.
+-- column service_month: First day of the month of service_date (staging.medical_claim.service_month for medical lines).
+-- column service_category: Service category (intermediate.service_category), or pharmacy for pharmacy fills.
+-- column service_category_detail: Finer setting within the category (retail and mail pharmacy for fills).
+-- column principal_diagnosis_code: Principal (first-listed) diagnosis of the claim, upper case without dot; null for pharmacy fills.
+-- column diagnosis_chapter: ICD-10-CM chapter range of the principal diagnosis (e.g. I00-I99); 'no diagnosis' for pharmacy fills, 'ICD-9 (not grouped)' for ICD-9 claims, 'unrecognized' for codes outside every chapter.
+-- column diagnosis_chapter_description: Title of the ICD-10-CM chapter (short form).
+-- column paid_amount: Amount the payer paid for the line.
+-- column allowed_amount: Allowed amount of the line; null when the source does not report it.
+-- column enrolled: True when the person has a member month with the claim's payer and plan in the service month (intermediate.member_month); spend without one is reported apart, never silently dropped.
+-- test not_null: claim_source, claim_id, claim_line_number, person_id, payer, plan, service_date, service_month, service_category, diagnosis_chapter, paid_amount, enrolled
+
+-- ICD-10-CM chapter ranges of the FY2021+ tabular list, compared on the three-character category.
+WITH chapter (chapter_first, chapter_last, diagnosis_chapter, diagnosis_chapter_description) AS (
+  VALUES
+    ('A00', 'B99', 'A00-B99', 'Infectious and parasitic diseases'),
+    ('C00', 'D49', 'C00-D49', 'Neoplasms'),
+    ('D50', 'D89', 'D50-D89', 'Blood and immune disorders'),
+    ('E00', 'E89', 'E00-E89', 'Endocrine, nutritional and metabolic diseases'),
+    ('F01', 'F99', 'F01-F99', 'Mental and behavioral disorders'),
+    ('G00', 'G99', 'G00-G99', 'Nervous system'),
+    ('H00', 'H59', 'H00-H59', 'Eye and adnexa'),
+    ('H60', 'H95', 'H60-H95', 'Ear and mastoid process'),
+    ('I00', 'I99', 'I00-I99', 'Circulatory system'),
+    ('J00', 'J99', 'J00-J99', 'Respiratory system'),
+    ('K00', 'K95', 'K00-K95', 'Digestive system'),
+    ('L00', 'L99', 'L00-L99', 'Skin and subcutaneous tissue'),
+    ('M00', 'M99', 'M00-M99', 'Musculoskeletal system'),
+    ('N00', 'N99', 'N00-N99', 'Genitourinary system'),
+    ('O00', 'O9A', 'O00-O9A', 'Pregnancy, childbirth and the puerperium'),
+    ('P00', 'P96', 'P00-P96', 'Perinatal conditions'),
+    ('Q00', 'Q99', 'Q00-Q99', 'Congenital anomalies'),
+    ('R00', 'R99', 'R00-R99', 'Symptoms, signs and abnormal findings'),
+    ('S00', 'T88', 'S00-T88', 'Injury, poisoning and external-cause consequences'),
+    ('U00', 'U85', 'U00-U85', 'Codes for special purposes'),
+    ('V00', 'Y99', 'V00-Y99', 'External causes of morbidity'),
+    ('Z00', 'Z99', 'Z00-Z99', 'Factors influencing health status')
+),
+
+medical AS (
+  SELECT
+    'medical' AS claim_source,
+    m.claim_id,
+    m.claim_line_number,
+    m.person_id,
+    m.payer,
+    m.plan,
+    m.claim_start_date AS service_date,
+    m.service_month,
+    s.service_category,
+    s.service_category_detail,
+    m.diagnosis_code_1 AS principal_diagnosis_code,
+    m.diagnosis_code_type,
+    m.paid_amount,
+    m.allowed_amount
+  FROM staging.medical_claim AS m
+  JOIN intermediate.service_category AS s
+    ON s.claim_id = m.claim_id AND s.claim_line_number = m.claim_line_number
+  WHERE m.claim_status IN ('paid', 'partially_paid')
+),
+
+-- A pharmacy feed without a status reports adjudicated fills only, so a missing status is spend.
+pharmacy AS (
+  SELECT
+    'pharmacy' AS claim_source,
+    claim_id,
+    claim_line_number,
+    person_id,
+    payer,
+    plan,
+    dispensing_date AS service_date,
+    CAST(date_trunc('month', dispensing_date) AS DATE) AS service_month,
+    'pharmacy' AS service_category,
+    'retail and mail pharmacy' AS service_category_detail,
+    CAST(NULL AS VARCHAR) AS principal_diagnosis_code,
+    CAST(NULL AS VARCHAR) AS diagnosis_code_type,
+    paid_amount,
+    allowed_amount
+  FROM staging.pharmacy_claim
+  WHERE claim_status IS NULL OR claim_status IN ('paid', 'partially_paid')
+),
+
+line AS (
+  SELECT * FROM medical
+  UNION ALL
+  SELECT * FROM pharmacy
+)
+
+SELECT
+  l.claim_source,
+  l.claim_id,
+  l.claim_line_number,
+  l.person_id,
+  l.payer,
+  l.plan,
+  l.service_date,
+  l.service_month,
+  l.service_category,
+  l.service_category_detail,
+  l.principal_diagnosis_code,
+  CASE
+    WHEN l.claim_source = 'pharmacy' OR l.principal_diagnosis_code IS NULL THEN 'no diagnosis'
+    WHEN l.diagnosis_code_type = 'icd-9-cm' THEN 'ICD-9 (not grouped)'
+    ELSE coalesce(c.diagnosis_chapter, 'unrecognized')
+  END AS diagnosis_chapter,
+  CASE
+    WHEN l.claim_source = 'pharmacy' OR l.principal_diagnosis_code IS NULL THEN 'No principal diagnosis'
+    WHEN l.diagnosis_code_type = 'icd-9-cm' THEN 'ICD-9-CM diagnosis, not grouped'
+    ELSE coalesce(c.diagnosis_chapter_description, 'Code outside the ICD-10-CM chapters')
+  END AS diagnosis_chapter_description,
+  l.paid_amount,
+  l.allowed_amount,
+  mm.person_id IS NOT NULL AS enrolled
+FROM line AS l
+LEFT JOIN chapter AS c
+  ON l.claim_source = 'medical'
+  AND left(l.principal_diagnosis_code, 3) BETWEEN c.chapter_first AND c.chapter_last
+LEFT JOIN intermediate.member_month AS mm
+  ON mm.person_id = l.person_id
+  AND mm.payer = l.payer
+  AND mm.plan = l.plan
+  AND mm.month_start = l.service_month
