@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { register as build } from './build.ts';
 import { register as docs } from './docs.ts';
 import { register as kpi } from './kpi.ts';
+import { register as quality } from './quality.ts';
 import { register as sql } from './sql.ts';
 
 type Register = (program: Command) => void;
 
-export const COMMANDS: Register[] = [build, sql, kpi, docs];
+export const COMMANDS: Register[] = [build, sql, kpi, quality, docs];
