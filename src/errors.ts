@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'model'
   | 'build'
   | 'sql'
+  | 'quality'
   | 'warehouse';
 
 /** An error the user can act on; `usage` errors exit with code 2, all others with 1. */

@@ -1,13 +1,9 @@
 // `claimlens build`: runs the SQL models (staging, intermediate, marts) on the loaded input layer,
 // printing one progress line per model on stderr and a summary on stdout.
 import type { Command } from 'commander';
-import { type BuildHook, buildWarehouse } from '../../runner/index.ts';
+import { buildProduct } from '../../services/pipeline.ts';
 import { contextFrom } from '../context.ts';
 import { Progress, printJson } from '../output.ts';
-
-// Code-set loading (src/codesets) and data-quality marts (src/quality) plug in here.
-const BEFORE_MODELS: BuildHook[] = [];
-const AFTER_MODELS: BuildHook[] = [];
 
 export function register(program: Command): void {
   program
@@ -18,10 +14,9 @@ export function register(program: Command): void {
     .action(async (opts: { models?: string; json?: boolean }, cmd: Command) => {
       const { config, quiet } = contextFrom(cmd);
       const progress = new Progress(quiet);
-      const report = await buildWarehouse(config.warehouse, {
+      const report = await buildProduct(config.warehouse, {
         modelsDir: opts.models,
-        beforeModels: BEFORE_MODELS,
-        afterModels: AFTER_MODELS,
+        onStep: (message) => progress.step(message),
         open: { threads: config.threads, memoryLimit: config.memoryLimit },
         onProgress: ({ index, total, run }) => {
           const width = String(total).length;

@@ -156,7 +156,7 @@ export function register(program: Command): void {
         const failed = atOrAbove(report.checks, failOn).filter((c) => c.status === 'fail');
         if (failed.length > 0) {
           throw new ClaimlensError(
-            'build',
+            'quality',
             `quality gate: ${failed.length} check(s) of severity ${failOn} or worse failed (${failed
               .map((c) => c.check_id)
               .join(', ')}); see the report above`,
