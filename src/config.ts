@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ClaimlensError } from './errors.ts';
+import { governanceConfigSchema } from './governance/config.ts';
 import { payersConfigSchema } from './services/payers-config.ts';
 import { programsConfigSchema } from './services/programs-config.ts';
 import { providersConfigSchema } from './services/providers-config.ts';
@@ -21,6 +22,7 @@ export const configSchema = z
     payers: payersConfigSchema,
     providers: providersConfigSchema,
     programs: programsConfigSchema,
+    governance: governanceConfigSchema,
   })
   .strict();
 

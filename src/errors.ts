@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'build'
   | 'sql'
   | 'quality'
+  | 'forbidden'
+  | 'audit'
   | 'warehouse';
 
 /** An error the user can act on; `usage` errors exit with code 2, all others with 1. */

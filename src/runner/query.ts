@@ -1,14 +1,22 @@
 // The service behind `claimlens sql`: one ad-hoc query on the warehouse opened read-only, with file
 // access switched off, so an exploring analyst can neither change the warehouse nor copy rows out.
+import { loadConfig } from '../config.ts';
 import type { OpenOptions, Row } from '../engine/duckdb.ts';
 import { Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
+import type { GovernanceConfig } from '../governance/config.ts';
+import { type Caller, cliCaller, governanceFor } from '../governance/runtime.ts';
+import { governSql } from '../governance/sql-gate.ts';
 import { blankCommentsAndStrings, singleStatement } from './sqltext.ts';
 
 export interface QueryOptions {
   /** Most rows to return; 0 or undefined returns all. */
   limit?: number;
   open?: OpenOptions;
+  // Governance (issue 7): who runs the query. Without a caller, the OS user under the configured
+  // CLI role (governance.role); without a governance config, the one in claimlens.config.json.
+  caller?: Caller;
+  governance?: GovernanceConfig;
 }
 
 export interface QueryResult {
@@ -41,8 +49,13 @@ export async function queryWarehouse(
     );
   }
   const limit = options.limit && options.limit > 0 ? options.limit : undefined;
-  const wh = await Warehouse.open(warehousePath, { ...options.open, readOnly: true });
-  try {
+  // Governance (issue 7): the role decides whether the query runs and on what (the warehouse, or a
+  // sandbox of allowed relations without identifier columns); the outcome is audited.
+  const govConfig = options.governance ?? loadConfig().governance;
+  const gov = governanceFor(govConfig, warehousePath);
+  const caller = options.caller ?? cliCaller(govConfig);
+  const open = () => Warehouse.open(warehousePath, { ...options.open, readOnly: true });
+  return governSql(gov, caller, warehousePath, body, { limit: limit ?? 0 }, open, async (wh) => {
     // Cannot be turned back on in this session, so a query cannot read or write files.
     await wh.run('SET enable_external_access = false');
     const wrap = limit !== undefined && WRAPPABLE.test(blanked);
@@ -54,10 +67,8 @@ export async function queryWarehouse(
     if (rows.length === 0 && WRAPPABLE.test(blanked)) {
       columns = (await engine(() => wh.describe(body))).map((c) => c.name);
     }
-    return { columns, rows, truncated };
-  } finally {
-    await wh.close();
-  }
+    return { result: { columns, rows, truncated }, rows: rows.length, columns };
+  });
 }
 
 async function engine<T>(work: () => Promise<T>): Promise<T> {

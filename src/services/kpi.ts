@@ -17,6 +17,17 @@ export interface KpiSection {
   rows: Row[];
   /** Column order for display; defaults to the keys of the first row. */
   columns?: string[];
+  /**
+   * Governance (optional): columns holding counts of members, member months, claims or services.
+   * For roles without member-level access, counts from 1 to 10 are suppressed (docs/governance.md).
+   */
+  countColumns?: string[];
+  /** Governance (optional): columns computed from the row's counts, hidden with them; default every other numeric column. */
+  derivedColumns?: string[];
+  /** Governance (optional): rows with equal values here form a subtotal group for complementary suppression. */
+  groupBy?: string[];
+  /** Governance (optional): each row is one member; withheld from roles without member-level access. */
+  memberLevel?: boolean;
 }
 
 export interface KpiResult {
@@ -28,6 +39,8 @@ export interface KpiResult {
   sections: KpiSection[];
   /** Definitions and assumptions a reader needs next to the numbers. */
   notes: string[];
+  /** Governance (optional): headline metrics that are counts, suppressed from 1 to 10 for aggregate-only roles. */
+  headlineCounts?: string[];
 }
 
 export interface KpiDomain {

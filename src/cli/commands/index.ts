@@ -1,11 +1,15 @@
 // Every CLI command, registered in the order `claimlens --help` lists them.
 import type { Command } from 'commander';
+import { register as audit } from './audit.ts';
 import { register as build } from './build.ts';
 import { register as docs } from './docs.ts';
+import { register as exportCommand } from './export.ts';
+import { register as init } from './init.ts';
 import { register as kpi } from './kpi.ts';
 import { register as quality } from './quality.ts';
 import { register as sql } from './sql.ts';
+import { register as token } from './token.ts';
 
 type Register = (program: Command) => void;
 
-export const COMMANDS: Register[] = [build, sql, kpi, quality, docs];
+export const COMMANDS: Register[] = [init, build, sql, kpi, quality, exportCommand, audit, token, docs];

@@ -1,9 +1,10 @@
 // `claimlens kpi <domain>`: a domain's KPIs for a period and payer, as tables or JSON.
 import type { Command } from 'commander';
-import { Warehouse } from '../../engine/duckdb.ts';
+import { displayHeadline, displayRows, type GovernedKpiResult } from '../../governance/kpi-guard.ts';
+import { cliCaller } from '../../governance/runtime.ts';
 import { KPI_DOMAINS } from '../../services/domains.ts';
-import { assertKnownPayer, findKpiDomain, type KpiResult } from '../../services/kpi.ts';
-import { parseDate, parsePeriod } from '../../services/period.ts';
+import { governedKpi } from '../../services/governed.ts';
+import type { KpiResult } from '../../services/kpi.ts';
 import { contextFrom } from '../context.ts';
 import { formatTable, printJson } from '../output.ts';
 
@@ -14,6 +15,7 @@ interface KpiOptions {
   payer?: string;
   asOf?: string;
   json?: boolean;
+  role?: string;
 }
 
 export function printKpi(result: KpiResult): void {
@@ -24,11 +26,17 @@ export function printKpi(result: KpiResult): void {
   ];
   if (result.payer) scope.push(`payer ${result.payer}`);
   process.stdout.write(`${result.domain}: ${scope.join(', ')}\n\n`);
-  const head = Object.entries(result.headline).map(([k, v]) => ({ metric: k, value: v }));
+  // Governance (issue 7): suppressed cells print as <11 (a small count) or suppressed, never blank.
+  const governed = 'governance' in result ? (result as GovernedKpiResult) : undefined;
+  const head = Object.entries(result.headline).map(([k, v]) => ({
+    metric: k,
+    value: governed ? displayHeadline(governed, k) : v,
+  }));
   if (head.length > 0) process.stdout.write(`${formatTable(head)}\n\n`);
-  for (const s of result.sections) {
-    process.stdout.write(`== ${s.title}\n${formatTable(s.rows, s.columns)}\n\n`);
-  }
+  result.sections.forEach((s, i) => {
+    const rows = governed ? displayRows(governed, i) : s.rows;
+    process.stdout.write(`== ${s.title}\n${formatTable(rows, s.columns)}\n\n`);
+  });
   for (const n of result.notes) process.stdout.write(`note: ${n}\n`);
 }
 
@@ -43,19 +51,23 @@ export function register(program: Command): void {
     .option('--payer <payer>', 'only this payer')
     .option('--as-of <date>', 'as-of date for point-in-time views (YYYY-MM-DD)')
     .option('--json', 'print JSON')
+    .option('--role <role>', 'role to run as (default: governance.role of the configuration)')
     .action(async (name: string, opts: KpiOptions, cmd: Command) => {
       const ctx = contextFrom(cmd);
-      const domain = findKpiDomain(KPI_DOMAINS, name);
-      const period = parsePeriod(opts);
-      const asOf = opts.asOf === undefined ? undefined : parseDate(opts.asOf, '--as-of');
-      const wh = await Warehouse.open(ctx.config.warehouse, { readOnly: true });
-      try {
-        await assertKnownPayer(wh, opts.payer);
-        const result = await domain.run(wh, { period, payer: opts.payer, asOf }, ctx.config);
-        if (opts.json) printJson(result);
-        else printKpi(result);
-      } finally {
-        await wh.close();
-      }
+      // Governance (issue 7): the role, filter validation, suppression and audit live in the service.
+      const role = opts.role ?? cmd.optsWithGlobals<{ role?: string }>().role;
+      const result = await governedKpi(
+        { config: ctx.config, caller: cliCaller(ctx.config.governance, role) },
+        {
+          domain: name,
+          period: opts.period,
+          from: opts.from,
+          to: opts.to,
+          payer: opts.payer,
+          asOf: opts.asOf,
+        },
+      );
+      if (opts.json) printJson(result);
+      else printKpi(result);
     });
 }
