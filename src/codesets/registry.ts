@@ -426,6 +426,111 @@ export const CODESETS: readonly Codeset[] = [
       ),
     ],
   },
+  {
+    name: 'readmission_planned',
+    file: 'readmission_planned.csv',
+    description:
+      'CMS Planned Readmission Algorithm v4 value sets as ICD-10 code prefixes and MS-DRG proxies: always planned procedures (PR.1) and diagnoses (PR.2), potentially planned procedures (PR.3, a documented subset) and acute principal diagnoses (PR.4, an approximation of the acute CCS categories).',
+    source:
+      'claimlens, curated from the CMS Planned Readmission Algorithm v4 CCS categories as redistributed by the Tuva Project (data/always_planned_px.csv, always_planned_dx.csv, potentially_planned_px_ccs.csv, acute_diagnoses_ccs.csv at commit 4d02577); see data/codesets/SOURCES.md and docs/marts/readmissions.md',
+    version: 'claimlens 1 (PR algorithm v4 categories)',
+    license:
+      'Apache-2.0 (claimlens); CCS categories are a free AHRQ/HCUP tool, the algorithm a CMS publication',
+    columns: [
+      col(
+        'rule',
+        'VARCHAR',
+        'always_planned_procedure, always_planned_diagnosis, potentially_planned_procedure or acute_diagnosis.',
+      ),
+      col(
+        'code_type',
+        'VARCHAR',
+        'icd10pcs, icd10cm or ms_drg (a DRG proxy for claims without ICD-10-PCS codes).',
+      ),
+      col('code_prefix', 'VARCHAR', 'Code prefix without dots; a claim code matches when it starts with it.'),
+      col('ccs_category', 'VARCHAR', 'AHRQ CCS category the prefix stands for.'),
+      DESCRIPTION('What the prefix covers.'),
+    ],
+    checks: [
+      {
+        sql: `SELECT code_type || ':' || code_prefix AS value FROM codes.readmission_planned GROUP BY code_type, code_prefix HAVING count(*) > 1`,
+        message: 'each code_type and code_prefix must appear once',
+      },
+    ],
+  },
+  {
+    name: 'readmission_exclusion_dx',
+    file: 'readmission_exclusion_dx.csv',
+    description:
+      'Principal diagnoses that exclude an index admission (CMS Hospital-Wide Readmission condition categories: primary psychiatric, rehabilitation, medical treatment of cancer) plus obstetric and perinatal stays (HEDIS PCR), as ICD-10-CM prefixes.',
+    source:
+      'claimlens, curated from the CMS HWR exclusion CCS categories as redistributed by the Tuva Project (data/exclusion_categories.csv at commit 4d02577); obstetric rows from the NCQA HEDIS Plan All-Cause Readmissions exclusion',
+    version: 'claimlens 1',
+    license: 'Apache-2.0 (claimlens)',
+    key: 'code_prefix',
+    normalize: withoutDots,
+    columns: [
+      col('code_prefix', 'VARCHAR', 'ICD-10-CM prefix without dots.'),
+      col(
+        'category',
+        'VARCHAR',
+        'psychiatric, rehabilitation, cancer_medical_treatment or obstetric_perinatal.',
+      ),
+      col('ccs_category', 'VARCHAR', 'AHRQ CCS category (empty for the HEDIS obstetric rows).'),
+      DESCRIPTION('What the prefix covers.'),
+    ],
+  },
+  {
+    name: 'readmission_chronic_condition',
+    file: 'readmission_chronic_condition.csv',
+    description:
+      'Chronic condition categories (after the CMS Chronic Conditions Data Warehouse list) as ICD-10-CM prefixes, for the comorbidity burden of readmission risk models and scores.',
+    source: 'claimlens, after the CMS Chronic Conditions Data Warehouse condition categories; see SOURCES.md',
+    version: 'claimlens 1',
+    license: 'Apache-2.0 (claimlens)',
+    key: 'code_prefix',
+    normalize: withoutDots,
+    columns: [
+      col('code_prefix', 'VARCHAR', 'ICD-10-CM prefix without dots (at least 3 characters).'),
+      col('condition', 'VARCHAR', 'Chronic condition category, e.g. heart_failure.'),
+      DESCRIPTION('What the prefix covers.'),
+    ],
+    checks: [
+      {
+        sql: `SELECT code_prefix AS value FROM codes.readmission_chronic_condition WHERE length(code_prefix) < 3`,
+        message: 'prefixes must have at least 3 characters (the models join on the 3-character category)',
+      },
+    ],
+  },
+  {
+    name: 'pqi_condition',
+    file: 'pqi_condition.csv',
+    description:
+      'AHRQ Prevention Quality Indicator (ambulatory care sensitive condition) principal diagnoses as ICD-10-CM prefixes, with the age range of each indicator.',
+    source:
+      'AHRQ Quality Indicators, PQI technical specifications and SAS QI v2025 PQI_AREA_FORMATS.SAS (github.com/AHRQ/AHRQ-Quality-Indicators commit 3fdecd1); PQI 10 dehydration from the retired indicator; see SOURCES.md',
+    version: 'AHRQ PQI v2025 (verified rows), earlier specifications for the others',
+    license: 'Public domain (US government work)',
+    columns: [
+      col('code_prefix', 'VARCHAR', 'ICD-10-CM prefix without dots; the principal diagnosis starts with it.'),
+      col('pqi_measure', 'VARCHAR', 'PQI number, e.g. 08.'),
+      col('pqi_name', 'VARCHAR', 'PQI name.'),
+      col('min_age', 'INTEGER', 'Youngest age (years at admission) the indicator counts.'),
+      col('max_age', 'INTEGER', 'Oldest age counted; empty for no upper limit.'),
+      col(
+        'verified',
+        'BOOLEAN',
+        'True when the row was checked against the AHRQ SAS QI v2025 format library; false when transcribed from the published technical specifications.',
+      ),
+      DESCRIPTION('What the prefix covers.'),
+    ],
+    checks: [
+      {
+        sql: `SELECT pqi_measure || ':' || code_prefix AS value FROM codes.pqi_condition GROUP BY pqi_measure, code_prefix HAVING count(*) > 1`,
+        message: 'each pqi_measure and code_prefix must appear once',
+      },
+    ],
+  },
 ];
 
 /** The data/codesets folder of this package, found from this module's location rather than the cwd. */
