@@ -1,12 +1,16 @@
 // The product build: code sets before the SQL models, data-quality marts after them, all inside
 // one staged (atomic) build. The CLI, the demo and the benchmark call this one function.
 import { loadCodesets } from '../codesets/registry.ts';
+import { type Config, loadConfig } from '../config.ts';
 import type { OpenOptions } from '../engine/duckdb.ts';
 import { type BuildReport, buildWarehouse } from '../runner/index.ts';
 import type { OnModelProgress } from '../runner/run.ts';
 import { materializeQuality } from './quality.ts';
+import { materializeReadmissionModel } from './readmissions.ts';
 
 export interface ProductBuildOptions {
+  /** Configuration of the models fitted during the build; defaults to claimlens.config.json of the working directory. */
+  config?: Config;
   modelsDir?: string;
   open?: OpenOptions;
   onProgress?: OnModelProgress;
@@ -16,6 +20,7 @@ export interface ProductBuildOptions {
 
 export function buildProduct(warehousePath: string, options: ProductBuildOptions = {}): Promise<BuildReport> {
   const step = options.onStep ?? (() => undefined);
+  const config = options.config ?? loadConfig();
   return buildWarehouse(warehousePath, {
     modelsDir: options.modelsDir,
     open: options.open,
@@ -31,6 +36,12 @@ export function buildProduct(warehousePath: string, options: ProductBuildOptions
         const report = await materializeQuality(wh);
         step(
           `quality marts: ${report.checks.length} checks, ${report.checks.filter((c) => c.status === 'fail').length} failing`,
+        );
+      },
+      async (wh) => {
+        const model = await materializeReadmissionModel(wh, config.readmissions);
+        step(
+          `readmission risk model fitted on ${model.index_admissions.toLocaleString('en-US')} index admissions`,
         );
       },
     ],

@@ -15,6 +15,7 @@ export function register(program: Command): void {
       const { config, quiet } = contextFrom(cmd);
       const progress = new Progress(quiet);
       const report = await buildProduct(config.warehouse, {
+        config,
         modelsDir: opts.models,
         onStep: (message) => progress.step(message),
         open: { threads: config.threads, memoryLimit: config.memoryLimit },
