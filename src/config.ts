@@ -8,6 +8,7 @@ import { governanceConfigSchema } from './governance/config.ts';
 import { payersConfigSchema } from './services/payers-config.ts';
 import { programsConfigSchema } from './services/programs-config.ts';
 import { providersConfigSchema } from './services/providers-config.ts';
+import { rcmConfigSchema } from './services/rcm-config.ts';
 import { readmissionsConfigSchema } from './services/readmissions-config.ts';
 
 export const CONFIG_FILE = 'claimlens.config.json';
@@ -24,6 +25,7 @@ export const configSchema = z
     providers: providersConfigSchema,
     programs: programsConfigSchema,
     readmissions: readmissionsConfigSchema,
+    rcm: rcmConfigSchema,
     governance: governanceConfigSchema,
   })
   .strict();

@@ -1,0 +1,216 @@
+-- description: Denial-prediction features: one row per medical claim line (reversed lines left out) at the moment it is submitted (event_date), with the label (1 when its first adjudication was a denial, 0 when not, null while not adjudicated) and f_ features that are all observable at submission: the claim's own fields, payer terms, eligibility spans, code sets, a documented list of services that usually need prior authorization, and history strictly before event_date. Nothing from the line's remittance or final status enters a feature. Feature definitions in docs/marts/denials.md.
+-- grain: claim_id, claim_line_number
+-- materialized: table
+-- column claim_id: Claim identifier (key).
+-- column claim_line_number: Line number within the claim (key).
+-- column event_date: Prediction time: submission_date, else claim_start_date when the source gives no submission date.
+-- column label: 1 when the line was initially denied (intermediate.denial_remit_line.initially_denied), 0 when its first adjudication was not a denial, null while it is not adjudicated.
+-- column f_payer: Payer billed (text).
+-- column f_payer_type: Payer's line of business from input.payer (text); null when unknown.
+-- column f_claim_type: professional or institutional (text).
+-- column f_service_category: Service category of the line (intermediate.service_category; text).
+-- column f_hcpcs_code: CPT/HCPCS code of the line (text); null when none.
+-- column f_place_of_service: Place of service code (text); null on institutional claims.
+-- column f_charge_amount: Billed charge of the line in dollars.
+-- column f_units: Units of service on the line; null when not given.
+-- column f_claim_line_count: Lines on the claim.
+-- column f_has_prior_auth: 1 when the claim carries a prior-authorization number, else 0.
+-- column f_auth_required_service: 1 when the service is on the documented list of services that usually need prior authorization (advanced imaging, sleep studies, listed elective surgery and cardiac catheterization, J-code drugs, DME and power mobility, elective inpatient admissions; docs/marts/denials.md), else 0. A rule list, not a rate learned from the data, so it cannot leak outcomes.
+-- column f_days_to_submission: submission_date - claim_end_date in days; null without a submission date.
+-- column f_timely_filing_days: The payer's timely-filing limit in days (input.payer); null when unknown.
+-- column f_timely_filing_exceeded: 1 when f_days_to_submission exceeds the limit, 0 when not, null when either is unknown.
+-- column f_enrolled_on_service_date: 1 when an eligibility span of the person with the billed payer covers claim_start_date, else 0.
+-- column f_dx_ends_in_9: 1 when the principal diagnosis is a 4- or 5-character ICD-10-CM code ending in 9 (often an unspecified or other subcode), else 0.
+-- column f_dx_unspecified_text: 1 when the principal diagnosis's ICD-10-CM description (codes.icd10cm) contains 'unspecified', else 0 (0 for codes not in the list).
+-- column f_principal_dx_unspecified: 1 when f_dx_ends_in_9 or f_dx_unspecified_text, else 0.
+-- column f_duplicate_looking: 1 when a line with the same person, claim start date, HCPCS and charge was submitted on an earlier day, else 0.
+-- column f_member_age: Member's age in whole years on claim_start_date; null without a birth date.
+-- column f_prior_denials_180d: The member's initially denied lines whose denial was known (first adjudication date) in the 180 days before event_date, event_date itself excluded.
+-- test not_null: claim_id, claim_line_number, event_date, f_payer, f_claim_type, f_service_category, f_charge_amount, f_claim_line_count, f_has_prior_auth, f_auth_required_service, f_enrolled_on_service_date, f_dx_ends_in_9, f_dx_unspecified_text, f_principal_dx_unspecified, f_duplicate_looking, f_prior_denials_180d
+-- test accepted_values: label in (0, 1)
+
+-- Services that payers commonly put behind prior authorization (radiology-benefit-manager imaging
+-- lists, elective procedures, specialty drugs, DME). CPT ranges apply to five-digit numeric codes
+-- only, HCPCS Level II ranges to a letter and four digits, so Category II codes never match.
+WITH auth_rule (first_code, last_code, rule) AS (
+  VALUES
+    ('70450', '70498', 'CT head and neck'),
+    ('71250', '71275', 'CT chest'),
+    ('72125', '72133', 'CT spine'),
+    ('72191', '72194', 'CT pelvis'),
+    ('73200', '73206', 'CT upper extremity'),
+    ('73700', '73706', 'CT lower extremity'),
+    ('74150', '74178', 'CT abdomen and pelvis'),
+    ('74261', '74263', 'CT colonography'),
+    ('75571', '75574', 'cardiac CT'),
+    ('70336', '70336', 'MR temporomandibular joint'),
+    ('70540', '70559', 'MR head, neck and brain'),
+    ('71550', '71555', 'MR chest'),
+    ('72141', '72159', 'MR spine'),
+    ('72195', '72198', 'MR pelvis'),
+    ('73218', '73225', 'MR upper extremity'),
+    ('73718', '73725', 'MR lower extremity'),
+    ('74181', '74185', 'MR abdomen'),
+    ('75557', '75565', 'cardiac MR'),
+    ('77046', '77049', 'MR breast'),
+    ('78451', '78454', 'nuclear myocardial perfusion'),
+    ('78459', '78459', 'cardiac PET'),
+    ('78491', '78492', 'cardiac PET'),
+    ('78608', '78609', 'brain PET'),
+    ('78811', '78816', 'PET and PET/CT'),
+    ('95807', '95811', 'attended sleep studies'),
+    ('22551', '22612', 'spinal fusion'),
+    ('22630', '22633', 'spinal fusion'),
+    ('63030', '63048', 'laminectomy and decompression'),
+    ('27130', '27130', 'total hip arthroplasty'),
+    ('27447', '27447', 'total knee arthroplasty'),
+    ('23472', '23472', 'total shoulder arthroplasty'),
+    ('29826', '29828', 'shoulder arthroscopy'),
+    ('29880', '29881', 'knee arthroscopy with meniscectomy'),
+    ('43644', '43645', 'bariatric bypass'),
+    ('43770', '43775', 'bariatric banding and sleeve'),
+    ('66982', '66984', 'cataract extraction'),
+    ('19301', '19307', 'mastectomy'),
+    ('93451', '93464', 'cardiac catheterization'),
+    ('J0000', 'J9999', 'J-code drugs'),
+    ('E0100', 'E8002', 'durable medical equipment'),
+    ('K0001', 'K0899', 'wheelchairs and power mobility'),
+    ('L5000', 'L9900', 'prostheses')
+),
+
+line AS (
+  SELECT
+    m.claim_id,
+    m.claim_line_number,
+    m.person_id,
+    m.payer,
+    m.claim_type,
+    m.claim_start_date,
+    m.claim_end_date,
+    m.submission_date,
+    coalesce(m.submission_date, m.claim_start_date) AS event_date,
+    m.hcpcs_code,
+    m.place_of_service_code,
+    m.bill_type_code,
+    m.admit_type_code,
+    m.charge_amount,
+    m.service_unit_quantity,
+    m.prior_authorization_number,
+    m.diagnosis_code_1,
+    m.diagnosis_code_type,
+    count(*) OVER (PARTITION BY m.claim_id) AS claim_line_count,
+    coalesce(m.hcpcs_code ~ '^[0-9]{5}$', false) AS cpt_numeric,
+    coalesce(m.hcpcs_code ~ '^[A-Z][0-9]{4}$', false) AS level2
+  FROM staging.medical_claim AS m
+  WHERE m.claim_status <> 'reversed'
+),
+
+auth AS (
+  SELECT DISTINCT l.claim_id, l.claim_line_number
+  FROM line AS l
+  JOIN auth_rule AS r
+    ON l.hcpcs_code BETWEEN r.first_code AND r.last_code
+    AND (l.cpt_numeric OR l.level2)
+    AND left(l.hcpcs_code, 1) = left(r.first_code, 1)
+),
+
+-- The denials a member had, dated when they became known (first adjudication), merged with the
+-- lines to score, so a window can count the denials of the 180 days before each line's event_date.
+denial_event AS (
+  SELECT person_id, adjudication_date AS d, 1 AS is_denial, CAST(NULL AS VARCHAR) AS claim_id, CAST(NULL AS INTEGER) AS claim_line_number
+  FROM intermediate.denial_remit_line
+  WHERE initially_denied
+  UNION ALL
+  SELECT person_id, event_date, 0, claim_id, claim_line_number
+  FROM line
+),
+
+prior_denials AS (
+  SELECT
+    claim_id,
+    claim_line_number,
+    sum(is_denial) OVER (
+      PARTITION BY person_id
+      ORDER BY d
+      RANGE BETWEEN INTERVAL 180 DAYS PRECEDING AND INTERVAL 1 DAY PRECEDING
+    ) AS prior_denials
+  FROM denial_event
+),
+
+person AS (
+  SELECT person_id, min(birth_date) AS birth_date
+  FROM staging.eligibility
+  GROUP BY person_id
+)
+
+SELECT
+  l.claim_id,
+  l.claim_line_number,
+  l.event_date,
+  CASE WHEN d.adjudicated THEN CAST(d.initially_denied AS INTEGER) END AS label,
+  l.payer AS f_payer,
+  r.payer_type AS f_payer_type,
+  l.claim_type AS f_claim_type,
+  d.service_category AS f_service_category,
+  l.hcpcs_code AS f_hcpcs_code,
+  l.place_of_service_code AS f_place_of_service,
+  CAST(l.charge_amount AS DOUBLE) AS f_charge_amount,
+  l.service_unit_quantity AS f_units,
+  CAST(l.claim_line_count AS INTEGER) AS f_claim_line_count,
+  CASE WHEN l.prior_authorization_number IS NOT NULL AND trim(l.prior_authorization_number) <> '' THEN 1 ELSE 0 END
+    AS f_has_prior_auth,
+  CASE
+    WHEN a.claim_id IS NOT NULL THEN 1
+    WHEN l.claim_type = 'institutional' AND left(l.bill_type_code, 2) = '11' AND l.admit_type_code = '3' THEN 1
+    ELSE 0
+  END AS f_auth_required_service,
+  l.submission_date - l.claim_end_date AS f_days_to_submission,
+  r.timely_filing_days AS f_timely_filing_days,
+  CASE
+    WHEN l.submission_date IS NOT NULL AND r.timely_filing_days IS NOT NULL
+      THEN CAST(l.submission_date - l.claim_end_date > r.timely_filing_days AS INTEGER)
+  END AS f_timely_filing_exceeded,
+  CASE
+    WHEN EXISTS (
+      SELECT 1 FROM staging.eligibility AS e
+      WHERE e.person_id = l.person_id
+        AND e.payer = l.payer
+        AND l.claim_start_date BETWEEN e.enrollment_start_date AND e.enrollment_end_date
+    ) THEN 1
+    ELSE 0
+  END AS f_enrolled_on_service_date,
+  CASE
+    WHEN coalesce(l.diagnosis_code_type, 'icd-10-cm') = 'icd-10-cm' AND length(l.diagnosis_code_1) IN (4, 5)
+      AND right(l.diagnosis_code_1, 1) = '9' THEN 1
+    ELSE 0
+  END AS f_dx_ends_in_9,
+  CASE WHEN lower(x.description) LIKE '%unspecified%' THEN 1 ELSE 0 END AS f_dx_unspecified_text,
+  CASE
+    WHEN (coalesce(l.diagnosis_code_type, 'icd-10-cm') = 'icd-10-cm' AND length(l.diagnosis_code_1) IN (4, 5)
+      AND right(l.diagnosis_code_1, 1) = '9') OR lower(x.description) LIKE '%unspecified%' THEN 1
+    ELSE 0
+  END AS f_principal_dx_unspecified,
+  CAST(d.duplicate_of_earlier AS INTEGER) AS f_duplicate_looking,
+  CASE
+    WHEN p.birth_date IS NOT NULL THEN CAST(
+      extract(year FROM l.claim_start_date) - extract(year FROM p.birth_date)
+        - CASE
+          WHEN extract(month FROM l.claim_start_date) * 100 + extract(day FROM l.claim_start_date)
+            < extract(month FROM p.birth_date) * 100 + extract(day FROM p.birth_date) THEN 1
+          ELSE 0
+        END
+      AS INTEGER)
+  END AS f_member_age,
+  CAST(coalesce(pd.prior_denials, 0) AS INTEGER) AS f_prior_denials_180d
+FROM line AS l
+JOIN intermediate.denial_remit_line AS d
+  ON d.claim_id = l.claim_id AND d.claim_line_number = l.claim_line_number
+JOIN intermediate.rcm_expected_rate AS r ON r.payer = l.payer
+LEFT JOIN auth AS a ON a.claim_id = l.claim_id AND a.claim_line_number = l.claim_line_number
+LEFT JOIN prior_denials AS pd
+  ON pd.claim_id = l.claim_id AND pd.claim_line_number = l.claim_line_number
+-- The code-system test sits inside the join key: an extra condition beside it makes the engine
+-- fall back to a nested-loop join.
+LEFT JOIN codes.icd10cm AS x
+  ON x.code = CASE WHEN coalesce(l.diagnosis_code_type, 'icd-10-cm') = 'icd-10-cm' THEN l.diagnosis_code_1 END
+LEFT JOIN person AS p ON p.person_id = l.person_id
