@@ -4,6 +4,7 @@ import { register as audit } from './audit.ts';
 import { register as build } from './build.ts';
 import { register as docs } from './docs.ts';
 import { register as exportCommand } from './export.ts';
+import { register as generate } from './generate.ts';
 import { register as init } from './init.ts';
 import { register as kpi } from './kpi.ts';
 import { register as quality } from './quality.ts';
@@ -12,4 +13,15 @@ import { register as token } from './token.ts';
 
 type Register = (program: Command) => void;
 
-export const COMMANDS: Register[] = [init, build, sql, kpi, quality, exportCommand, audit, token, docs];
+export const COMMANDS: Register[] = [
+  init,
+  generate,
+  build,
+  sql,
+  kpi,
+  quality,
+  exportCommand,
+  audit,
+  token,
+  docs,
+];
