@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ClaimlensError } from './errors.ts';
 import { governanceConfigSchema } from './governance/config.ts';
+import { serverConfigSchema } from './server/config.ts';
 import { payersConfigSchema } from './services/payers-config.ts';
 import { programsConfigSchema } from './services/programs-config.ts';
 import { providersConfigSchema } from './services/providers-config.ts';
@@ -27,6 +28,7 @@ export const configSchema = z
     readmissions: readmissionsConfigSchema,
     rcm: rcmConfigSchema,
     governance: governanceConfigSchema,
+    server: serverConfigSchema,
   })
   .strict();
 

@@ -2,24 +2,32 @@
 import type { Command } from 'commander';
 import { register as audit } from './audit.ts';
 import { register as build } from './build.ts';
+import { register as demo } from './demo.ts';
 import { register as docs } from './docs.ts';
 import { register as exportCommand } from './export.ts';
 import { register as generate } from './generate.ts';
 import { register as init } from './init.ts';
 import { register as kpi } from './kpi.ts';
+import { register as load } from './load.ts';
 import { register as quality } from './quality.ts';
+import { register as report } from './report.ts';
+import { register as serve } from './serve.ts';
 import { register as sql } from './sql.ts';
 import { register as token } from './token.ts';
 
 type Register = (program: Command) => void;
 
 export const COMMANDS: Register[] = [
+  demo,
   init,
   generate,
+  load,
   build,
   sql,
   kpi,
   quality,
+  serve,
+  report,
   exportCommand,
   audit,
   token,

@@ -1,0 +1,457 @@
+// `claimlens load DIR`: reads the input files of a directory into the input schema, validating every
+// row against the contract in set-based SQL; rows that break a rule go to input.quarantine, never lost.
+import { ident, literal, type OpenOptions, type Warehouse, withStagedWarehouse } from '../engine/duckdb.ts';
+import { ClaimlensError, UsageError } from '../errors.ts';
+import { INPUT_SCHEMA, INPUT_TABLES, tableSpec } from './contract.ts';
+import { createTableSql } from './ddl.ts';
+import { type DetectedInput, detectInput, type IgnoredEntry } from './formats.ts';
+import {
+  CREATE_LOAD_LOG_SQL,
+  CREATE_QUARANTINE_SQL,
+  LOAD_LOG_TABLE,
+  QUARANTINE_TABLE,
+} from './quarantine.ts';
+import { type OpenedPart, readerFor } from './readers.ts';
+import type { ColumnSpec, TableSpec } from './spec.ts';
+import { brokenRulesList, passesAll, ruleChecks, typedValue } from './validate.ts';
+
+export type LoadMode = 'replace' | 'append';
+
+export interface LoadProgress {
+  table: string;
+  sourceFile?: string;
+  message: string;
+}
+
+export interface LoadOptions {
+  /** `auto` (default) reads every known format; `csv` or `parquet` only that one. */
+  format?: string;
+  /**
+   * `replace` (default) replaces each input table present in the directory wholesale; `append` keeps
+   * other files' rows and replaces only the rows previously loaded from the same files.
+   */
+  mode?: LoadMode;
+  onProgress?: (event: LoadProgress) => void;
+}
+
+export interface FileLoadReport {
+  sourceFile: string;
+  reader: string;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+}
+
+export interface TableLoadReport {
+  table: string;
+  files: FileLoadReport[];
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  /** Quarantine rows per rule; a row breaking two rules counts under both. */
+  byRule: Record<string, number>;
+  warnings: string[];
+}
+
+export interface LoadReport {
+  loadId: number;
+  directory: string;
+  mode: LoadMode;
+  format: string;
+  loadedAt: string;
+  tables: TableLoadReport[];
+  /** Input tables with no file in the directory (created empty when new, otherwise left as they were). */
+  absent: string[];
+  ignored: IgnoredEntry[];
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  elapsedMs: number;
+}
+
+/** What a directory holds, its CSV headers checked, before the warehouse is touched. */
+interface LoadPlan {
+  dir: string;
+  detected: DetectedInput;
+  mode: LoadMode;
+  format: string;
+}
+
+function planLoad(dir: string, options: LoadOptions): LoadPlan {
+  const mode = options.mode ?? 'replace';
+  if (mode !== 'replace' && mode !== 'append') {
+    throw new UsageError(`unknown mode '${String(mode)}': use replace or append`);
+  }
+  const format = options.format ?? 'auto';
+  const detected = detectInput(dir, format);
+  const present = new Set(detected.tables.map((t) => t.table));
+  const missing = INPUT_TABLES.filter((t) => t.requiredFile && !present.has(t.name)).map((t) => t.name);
+  if (missing.length > 0) {
+    const files = missing.map((m) => `${m}.csv`).join(' and ');
+    throw new ClaimlensError(
+      'input_missing',
+      `the directory has no ${files}: every load needs ${missing.length > 1 ? 'them' : 'it'} (or .csv.gz, .parquet, or a folder of parts); ` +
+        'add the file or point the load at the directory that has it',
+      { file: dir },
+    );
+  }
+  for (const input of detected.tables) {
+    for (const part of input.parts) readerFor(part.reader).check?.(part, tableSpec(input.table));
+  }
+  return { dir, detected, mode, format };
+}
+
+/**
+ * Loads the input files of `dir` into the warehouse file at `warehousePath`. Works on a copy that
+ * replaces the file only when the load succeeds, so a failed or killed load leaves it as it was.
+ *
+ * @example
+ *   const report = await loadDirectory('claimlens.duckdb', 'data/demo', { mode: 'replace' });
+ */
+export async function loadDirectory(
+  warehousePath: string,
+  dir: string,
+  options: LoadOptions = {},
+  open: OpenOptions = {},
+): Promise<LoadReport> {
+  const plan = planLoad(dir, options);
+  return withStagedWarehouse(warehousePath, (wh) => executeLoad(wh, plan, options), open);
+}
+
+/** Loads `dir` into an open warehouse (tests and the demo); not staged, so a failure can leave part of it done. */
+export async function loadInto(wh: Warehouse, dir: string, options: LoadOptions = {}): Promise<LoadReport> {
+  return executeLoad(wh, planLoad(dir, options), options);
+}
+
+/** Creates the input schema, every input table (empty when new), the quarantine and the load log. */
+export async function ensureInputTables(wh: Warehouse): Promise<void> {
+  await wh.run(`CREATE SCHEMA IF NOT EXISTS ${ident(INPUT_SCHEMA)}`);
+  for (const spec of INPUT_TABLES) await wh.run(createTableSql(spec));
+  await wh.run(CREATE_QUARANTINE_SQL);
+  await wh.run(CREATE_LOAD_LOG_SQL);
+}
+
+async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions): Promise<LoadReport> {
+  const started = Date.now();
+  const progress = options.onProgress ?? (() => undefined);
+  const loadedAt = new Date(started).toISOString().replace('T', ' ').replace('Z', '');
+  await ensureInputTables(wh);
+  const last = await wh.one<{ id: number | null }>(`SELECT max(load_id) AS id FROM ${LOAD_LOG_TABLE}`);
+  const loadId = (last?.id ?? 0) + 1;
+
+  // Every part is opened (headers and columns checked) before anything is written.
+  const opened = new Map<string, OpenedPart[]>();
+  let serial = 0;
+  try {
+    for (const input of plan.detected.tables) {
+      const spec = tableSpec(input.table);
+      const parts: OpenedPart[] = [];
+      opened.set(input.table, parts);
+      for (const part of input.parts) {
+        parts.push(
+          await readerFor(part.reader).open(wh, part, spec, `claimlens_load_${process.pid}_${serial++}`),
+        );
+      }
+    }
+    const tables: TableLoadReport[] = [];
+    for (const input of plan.detected.tables) {
+      const ctx: TableLoadContext = {
+        wh,
+        spec: tableSpec(input.table),
+        parts: opened.get(input.table)!,
+        mode: plan.mode,
+        loadId,
+        loadedAt,
+        progress,
+      };
+      tables.push(await loadTable(ctx));
+    }
+    const present = new Set(tables.map((t) => t.table));
+    const sum = (f: (t: TableLoadReport) => number) => tables.reduce((s, t) => s + f(t), 0);
+    return {
+      loadId,
+      directory: plan.dir,
+      mode: plan.mode,
+      format: plan.format,
+      loadedAt,
+      tables,
+      absent: INPUT_TABLES.filter((t) => !present.has(t.name)).map((t) => t.name),
+      ignored: plan.detected.ignored,
+      rowsRead: sum((t) => t.rowsRead),
+      rowsLoaded: sum((t) => t.rowsLoaded),
+      rowsQuarantined: sum((t) => t.rowsQuarantined),
+      elapsedMs: Date.now() - started,
+    };
+  } finally {
+    for (const parts of opened.values()) for (const p of parts) await p.cleanup().catch(() => undefined);
+    await wh.run('RESET preserve_insertion_order').catch(() => undefined);
+  }
+}
+
+interface TableLoadContext {
+  wh: Warehouse;
+  spec: TableSpec;
+  parts: OpenedPart[];
+  mode: LoadMode;
+  loadId: number;
+  loadedAt: string;
+  progress: (event: LoadProgress) => void;
+}
+
+/** Quarantine rows of the table being loaded, before they are written; `rid` is the row's rowid when it was inserted. */
+const PENDING = 'claimlens_pending_quarantine';
+/** Temporary column holding a suspect row's raw text as JSON, so its broken rules can be listed after the insert. */
+const RAW = '_raw';
+
+async function loadTable(ctx: TableLoadContext): Promise<TableLoadReport> {
+  const { wh, spec, parts } = ctx;
+  const target = `${ident(INPUT_SCHEMA)}.${ident(spec.name)}`;
+  const files = parts.map((p) => p.part.sourceFile);
+  const fileList = `[${files.map(literal).join(', ')}]`;
+  await wh.run(`ALTER TABLE ${target} DROP COLUMN IF EXISTS ${RAW}`);
+  await wh.run(`ALTER TABLE ${target} ADD COLUMN ${RAW} VARCHAR`);
+  let report: TableLoadReport;
+  try {
+    // 1. Old rows out, every row of every part in, each in one scan.
+    const produced = new Map<string, number>();
+    await transaction(wh, async () => {
+      if (ctx.mode === 'replace') {
+        await wh.run(`DELETE FROM ${target}`);
+        await wh.run(`DELETE FROM ${QUARANTINE_TABLE} WHERE table_name = ?`, [spec.name]);
+      } else {
+        await wh.run(`DELETE FROM ${target} WHERE list_contains(${fileList}, _source_file)`);
+        await wh.run(
+          `DELETE FROM ${QUARANTINE_TABLE} WHERE table_name = ? AND list_contains(${fileList}, source_file)`,
+          [spec.name],
+        );
+      }
+      for (const part of parts) {
+        const file = part.part.sourceFile;
+        ctx.progress({ table: spec.name, sourceFile: file, message: `reading ${file}` });
+        produced.set(file, await insertPart(ctx, target, part));
+      }
+    });
+    // 2. Lines from the order of the rows: numbered once committed, because an update of rows a
+    //    transaction has just written costs DuckDB a rewrite of the whole insert at commit.
+    await wh.run(`DROP TABLE IF EXISTS ${PENDING}`);
+    await wh.run(
+      `CREATE TEMP TABLE ${PENDING} (rid BIGINT, source_file VARCHAR, source_line BIGINT, rule VARCHAR, ` +
+        'column_name VARCHAR, value VARCHAR, detail VARCHAR, record VARCHAR)',
+    );
+    for (const part of parts) {
+      const outcome = await part.finish();
+      const file = literal(part.part.sourceFile);
+      if (part.line.kind === 'ordinal' && outcome.gapsSql)
+        await numberLines(wh, target, file, outcome.gapsSql);
+      if (outcome.rejectsSql) {
+        await wh.run(
+          `INSERT INTO ${PENDING} SELECT NULL, ${file}, source_line, rule, column_name, value, detail, record ` +
+            `FROM (${outcome.rejectsSql})`,
+        );
+      }
+    }
+    // 3. Broken rules and duplicates to the quarantine, their rows out of the table.
+    ctx.progress({ table: spec.name, message: `checking ${spec.name}` });
+    await transaction(wh, async () => {
+      await quarantineSuspects(ctx, target, fileList);
+      await quarantineDuplicates(ctx, target, fileList);
+      await wh.run(`DELETE FROM ${target} WHERE rowid IN (SELECT rid FROM ${PENDING} WHERE rid IS NOT NULL)`);
+      await wh.run(
+        `INSERT INTO ${QUARANTINE_TABLE} SELECT ${ctx.loadId}, ${literal(spec.name)}, source_file, source_line, ` +
+          `rule, column_name, value, detail, record, TIMESTAMP ${literal(ctx.loadedAt)} FROM ${PENDING} ` +
+          `ORDER BY list_position(${fileList}, source_file), source_line, rule, column_name`,
+      );
+      report = await tableReport(ctx, produced);
+      await wh.run(
+        `INSERT INTO ${LOAD_LOG_TABLE} VALUES ${report.files
+          .map(
+            (f) =>
+              `(${ctx.loadId}, ${literal(spec.name)}, ${literal(f.sourceFile)}, ${f.rowsRead}, ${f.rowsLoaded}, ` +
+              `${f.rowsQuarantined}, TIMESTAMP ${literal(ctx.loadedAt)})`,
+          )
+          .join(', ')}`,
+      );
+    });
+  } finally {
+    await wh.run(`DROP TABLE IF EXISTS ${PENDING}`).catch(() => undefined);
+    // Added and dropped outside the load's transactions: DuckDB refuses a commit that both altered and filled a table.
+    await wh.run(`ALTER TABLE ${target} DROP COLUMN IF EXISTS ${RAW}`);
+  }
+  ctx.progress({
+    table: spec.name,
+    message: `${spec.name}: ${report!.rowsLoaded} rows loaded, ${report!.rowsQuarantined} quarantined`,
+  });
+  return report!;
+}
+
+async function transaction(wh: Warehouse, work: () => Promise<void>): Promise<void> {
+  await wh.run('BEGIN TRANSACTION');
+  try {
+    await work();
+    await wh.run('COMMIT');
+  } catch (err) {
+    await wh.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+const vCol = (c: ColumnSpec) => ident(`v:${c.name}`);
+const tCol = (c: ColumnSpec) => (c.type === 'string' ? vCol(c) : ident(`t:${c.name}`));
+
+/**
+ * Inserts every row of one part in a single scan: typed values, lineage, and for rows that break a
+ * rule their raw text as JSON (listed in detail afterwards, only for those rows). Returns the rows read.
+ */
+async function insertPart(ctx: TableLoadContext, target: string, part: OpenedPart): Promise<number> {
+  const { wh, spec } = ctx;
+  const present = spec.columns.filter((c) => part.text.has(c.name));
+  const expressionLine = part.line.kind === 'expression' ? part.line.sql : undefined;
+  const scan = [
+    ...present.map((c) => `${part.text.get(c.name)!} AS ${vCol(c)}`),
+    ...(expressionLine ? [`${expressionLine} AS _line`] : []),
+  ];
+  const typed = present
+    .filter((c) => c.type !== 'string')
+    .map((c) => `${typedValue(c, vCol(c))} AS ${tCol(c)}`);
+  const checks = ruleChecks({ ...spec, columns: present }, vCol, tCol);
+  const raw = `to_json({${present.map((c) => `${literal(c.name)}: ${vCol(c)}`).join(', ')}})`;
+  const out = [
+    ...spec.columns.map((c) => (part.text.has(c.name) ? tCol(c) : 'NULL')),
+    literal(part.part.sourceFile),
+    expressionLine ? '_line' : 'NULL',
+    `TIMESTAMP ${literal(ctx.loadedAt)}`,
+    `CASE WHEN ${passesAll(checks)} THEN NULL ELSE ${raw} END`,
+  ];
+  const columns = [
+    ...spec.columns.map((c) => ident(c.name)),
+    '_source_file',
+    '_source_line',
+    '_loaded_at',
+    RAW,
+  ];
+  // Ordinal lines need the rows in file order; without them DuckDB may write in any order, faster.
+  await wh.run(`SET preserve_insertion_order = ${expressionLine ? 'false' : 'true'}`);
+  const result = await wh.one<{ Count: number }>(
+    `INSERT INTO ${target} (${columns.join(', ')}) SELECT ${out.join(', ')} FROM ` +
+      `(SELECT *${typed.length > 0 ? `, ${typed.join(', ')}` : ''} FROM (SELECT ${scan.join(', ')} FROM ${part.relation}))`,
+  );
+  return Number(result?.Count ?? 0);
+}
+
+/**
+ * Sets `_source_line` of the rows just inserted from one file, in file order: the n-th row is on the
+ * n-th line that is not a gap (header, malformed line, blank line). Gap j (sorted) has g_j - j
+ * non-gap lines before it, so row n lies after every gap with g_j - j < n: line = n + that count.
+ */
+async function numberLines(wh: Warehouse, target: string, file: string, gapsSql: string): Promise<void> {
+  await wh.run('DROP TABLE IF EXISTS claimlens_gaps');
+  await wh.run(
+    `CREATE TEMP TABLE claimlens_gaps AS SELECT before, max(j) AS j FROM ` +
+      `(SELECT line - row_number() OVER (ORDER BY line) AS before, row_number() OVER (ORDER BY line) AS j ` +
+      `FROM (${gapsSql})) GROUP BY before`,
+  );
+  const gaps = await wh.one<{ n: number; header: number }>(
+    'SELECT count(*) AS n, max(j) FILTER (WHERE before = 0) AS header FROM claimlens_gaps',
+  );
+  const base = `(SELECT min(rowid) FROM ${target} WHERE _source_file = ${file})`;
+  if (gaps?.n === 1 && gaps.header === 1) {
+    // Only the header: the common case, no join needed.
+    await wh.run(`UPDATE ${target} SET _source_line = rowid - ${base} + 2 WHERE _source_file = ${file}`);
+  } else {
+    await wh.run(
+      `UPDATE ${target} SET _source_line = numbered.line FROM (` +
+        `SELECT r.rid, r.n + coalesce(g.j, 0) AS line FROM ` +
+        `(SELECT rowid AS rid, rowid - ${base} + 1 AS n FROM ${target} WHERE _source_file = ${file}) r ` +
+        `ASOF LEFT JOIN claimlens_gaps g ON r.n > g.before) numbered WHERE ${target}.rowid = numbered.rid`,
+    );
+  }
+  await wh.run('DROP TABLE claimlens_gaps');
+}
+
+/** JSON object of a row's non-empty values, for the quarantine's `record`. */
+function recordJson(columns: readonly ColumnSpec[], textOf: (c: ColumnSpec) => string): string {
+  const entries = columns.map((c) => `{'k': ${literal(c.name)}, 'v': ${textOf(c)}}`);
+  return `to_json(map_from_entries(list_filter([${entries.join(', ')}], e -> e.v IS NOT NULL)))`;
+}
+
+/** Lists, for each row the insert flagged, every rule it breaks (one pending quarantine row each). */
+async function quarantineSuspects(ctx: TableLoadContext, target: string, fileList: string): Promise<void> {
+  const { wh, spec } = ctx;
+  const extract = spec.columns.map(
+    (c) => `json_extract_string(${RAW}, ${literal(`$."${c.name}"`)}) AS ${vCol(c)}`,
+  );
+  const checks = ruleChecks(spec, vCol);
+  const byName = new Map(spec.columns.map((c) => [c.name, c]));
+  await wh.run(
+    `INSERT INTO ${PENDING} SELECT rid, _source_file, _source_line, b.rule, b.column_name, b.value, b.detail, record FROM (` +
+      `SELECT rid, _source_file, _source_line, record, unnest(broken) AS b FROM (` +
+      `SELECT rid, _source_file, _source_line, ${recordJson(spec.columns, vCol)} AS record, ` +
+      `${brokenRulesList(checks, (name) => vCol(byName.get(name)!))} AS broken FROM (` +
+      `SELECT rowid AS rid, _source_file, _source_line, ${extract.join(', ')} FROM ${target} ` +
+      `WHERE ${RAW} IS NOT NULL AND list_contains(${fileList}, _source_file))))`,
+  );
+}
+
+/**
+ * Rows that repeat the grain of an earlier valid row of this load (earlier file, then earlier line):
+ * the first is kept, the others quarantined. Grain is compared on typed values ('01' and '1' are one line number).
+ */
+async function quarantineDuplicates(ctx: TableLoadContext, target: string, fileList: string): Promise<void> {
+  const { wh, spec } = ctx;
+  const grain = spec.grain.map(ident);
+  const grainCols = grain.join(', ');
+  const valid =
+    `list_contains(${fileList}, _source_file) AND ` +
+    `rowid NOT IN (SELECT rid FROM ${PENDING} WHERE rid IS NOT NULL)`;
+  const value = `concat_ws(', ', ${spec.grain.map((g) => `${literal(`${g}=`)} || CAST(${ident(g)} AS VARCHAR)`).join(', ')})`;
+  const cols = spec.columns;
+  await wh.run(
+    `INSERT INTO ${PENDING} SELECT rid, _source_file, _source_line, 'duplicate_grain', ${literal(spec.grain.join(','))}, ` +
+      `${value}, 'first loaded from ' || first_file || ' line ' || first_line, record FROM (` +
+      `SELECT t.rowid AS rid, t.*, ${recordJson(cols, (c) => `CAST(t.${ident(c.name)} AS VARCHAR)`)} AS record, ` +
+      'row_number() OVER w AS k, first_value(_source_file) OVER w AS first_file, first_value(_source_line) OVER w AS first_line ' +
+      `FROM ${target} t SEMI JOIN (SELECT ${grainCols} FROM ${target} WHERE ${valid} GROUP BY ALL HAVING count(*) > 1) d ` +
+      `USING (${grainCols}) WHERE ${valid} ` +
+      `WINDOW w AS (PARTITION BY ${spec.grain.map((g) => `t.${ident(g)}`).join(', ')} ` +
+      `ORDER BY list_position(${fileList}, _source_file), _source_line)) WHERE k > 1`,
+  );
+}
+
+/** Counts per file and per rule, from the rows read and the pending quarantine. */
+async function tableReport(ctx: TableLoadContext, produced: Map<string, number>): Promise<TableLoadReport> {
+  const { wh, spec, parts } = ctx;
+  const perFile = await wh.all<{ source_file: string; bad_rows: number; reject_lines: number }>(
+    'SELECT source_file, count(DISTINCT rid) AS bad_rows, ' +
+      `count(DISTINCT source_line) FILTER (WHERE rid IS NULL) AS reject_lines FROM ${PENDING} GROUP BY source_file`,
+  );
+  const byFile = new Map(perFile.map((r) => [r.source_file, r]));
+  const warnings = parts.flatMap((p) => p.warnings);
+  const files: FileLoadReport[] = parts.map((p) => {
+    const file = p.part.sourceFile;
+    const bad = byFile.get(file);
+    const rejectLines = bad?.reject_lines ?? 0;
+    const rowsRead = (produced.get(file) ?? 0) + rejectLines;
+    const rowsQuarantined = (bad?.bad_rows ?? 0) + rejectLines;
+    if (rowsRead === 0) warnings.push(`${file}: no data rows after the header`);
+    return {
+      sourceFile: file,
+      reader: p.part.reader,
+      rowsRead,
+      rowsLoaded: rowsRead - rowsQuarantined,
+      rowsQuarantined,
+    };
+  });
+  const rules = await wh.all<{ rule: string; n: number }>(
+    `SELECT rule, count(*) AS n FROM ${PENDING} GROUP BY rule ORDER BY rule`,
+  );
+  const sum = (f: (r: FileLoadReport) => number) => files.reduce((s, r) => s + f(r), 0);
+  return {
+    table: spec.name,
+    files,
+    rowsRead: sum((f) => f.rowsRead),
+    rowsLoaded: sum((f) => f.rowsLoaded),
+    rowsQuarantined: sum((f) => f.rowsQuarantined),
+    byRule: Object.fromEntries(rules.map((r) => [r.rule, r.n])),
+    warnings,
+  };
+}
