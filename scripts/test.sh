@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "test: installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund
+  echo "test: installing npm packages (npm install)"
+  npm install --no-audit --no-fund
 fi
 
 bash scripts/ensure-system-deps.sh
@@ -16,4 +16,10 @@ npx tsc -p tsconfig.json
 echo "test: lint and format check (biome)"
 npx biome check .
 echo "test: tests (vitest)"
-npx vitest run "$@"
+mkdir -p test-output
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-output/vitest.json "$@" || status=$?
+# One plain closing line for CI logs: "N passed, N failed".
+node -e 'const r = require("./test-output/vitest.json");
+console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' || true
+exit $status

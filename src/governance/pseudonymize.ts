@@ -1,12 +1,14 @@
 // Pseudonymization of the input layer right after a load: identifier columns rewritten in place to
 // keyed HMAC-SHA-256 tokens, direct identifiers moved to schema `restricted` or dropped, set-based in SQL.
+
 import { type DuckDBValue, listValue } from '@duckdb/node-api';
 import { ident, literal, type Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
 import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
 import type { TableSpec } from '../input/spec.ts';
+import type { GovernanceConfig } from './config.ts';
 import { familyOf, hmacParams, TOKEN_FAMILIES, TOKEN_HEX, type TokenFamily, tokenSql } from './hmac.ts';
-import { keyFingerprint } from './key.ts';
+import { keyFingerprint, loadKey } from './key.ts';
 
 export const RESTRICTED_SCHEMA = 'restricted';
 export const GOVERNANCE_SCHEMA = 'governance';
@@ -254,4 +256,15 @@ async function redactQuarantine(
     params,
   );
   return n;
+}
+
+/**
+ * The load option for a governance configuration: the key (a missing key is a clear error, never a
+ * silent fallback) and what to do with direct identifiers; undefined when pseudonymization is off.
+ */
+export function pseudonymizationFor(
+  config: GovernanceConfig,
+): { key: Buffer; directIdentifiers: DirectIdentifierMode } | undefined {
+  if (!config.pseudonymize) return undefined;
+  return { key: loadKey(config.keyFile).key, directIdentifiers: config.directIdentifiers };
 }

@@ -1,7 +1,13 @@
 // `claimlens load DIR`: reads the input files of a directory into the input schema, validating every
 // row against the contract in set-based SQL; rows that break a rule go to input.quarantine, never lost.
+
 import { ident, literal, type OpenOptions, type Warehouse, withStagedWarehouse } from '../engine/duckdb.ts';
 import { ClaimlensError, UsageError } from '../errors.ts';
+import {
+  type DirectIdentifierMode,
+  type PseudonymizeReport,
+  pseudonymizeInputLayer,
+} from '../governance/pseudonymize.ts';
 import { INPUT_SCHEMA, INPUT_TABLES, tableSpec } from './contract.ts';
 import { createTableSql } from './ddl.ts';
 import { type DetectedInput, detectInput, type IgnoredEntry } from './formats.ts';
@@ -32,6 +38,11 @@ export interface LoadOptions {
    */
   mode?: LoadMode;
   onProgress?: (event: LoadProgress) => void;
+  /**
+   * Pseudonymize identifier columns (HMAC-SHA-256 under this key, docs/governance.md) of the loaded
+   * rows before the load is committed, so raw identifiers never land in the warehouse file.
+   */
+  pseudonymize?: { key: Buffer; directIdentifiers: DirectIdentifierMode };
 }
 
 export interface FileLoadReport {
@@ -67,6 +78,8 @@ export interface LoadReport {
   rowsLoaded: number;
   rowsQuarantined: number;
   elapsedMs: number;
+  /** Present when identifiers were pseudonymized during the load. */
+  pseudonymization?: PseudonymizeReport;
 }
 
 /** What a directory holds, its CSV headers checked, before the warehouse is touched. */
@@ -167,6 +180,16 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
       tables.push(await loadTable(ctx));
     }
     const present = new Set(tables.map((t) => t.table));
+    let pseudonymization: PseudonymizeReport | undefined;
+    if (options.pseudonymize) {
+      progress({ table: '*', message: 'pseudonymizing identifier columns' });
+      pseudonymization = await pseudonymizeInputLayer(wh, options.pseudonymize.key, {
+        tables: tables.map((t) => t.table),
+        sourceFiles:
+          plan.mode === 'append' ? tables.flatMap((t) => t.files.map((f) => f.sourceFile)) : undefined,
+        directIdentifiers: options.pseudonymize.directIdentifiers,
+      });
+    }
     const sum = (f: (t: TableLoadReport) => number) => tables.reduce((s, t) => s + f(t), 0);
     return {
       loadId,
@@ -181,6 +204,7 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
       rowsLoaded: sum((t) => t.rowsLoaded),
       rowsQuarantined: sum((t) => t.rowsQuarantined),
       elapsedMs: Date.now() - started,
+      ...(pseudonymization ? { pseudonymization } : {}),
     };
   } finally {
     for (const parts of opened.values()) for (const p of parts) await p.cleanup().catch(() => undefined);

@@ -1,10 +1,12 @@
 // The demo: generate a mid-size synthetic book, load it, build every model, check it, and gather
 // the headline numbers of each domain from the same services the CLI and API use.
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import { Warehouse } from '../engine/duckdb.ts';
 import { generateBook } from '../generate/book.ts';
+import { createKeyFile, KEY_ENV } from '../governance/key.ts';
+import { pseudonymizationFor } from '../governance/pseudonymize.ts';
 import { loadDirectory } from '../input/load.ts';
 import { KPI_DOMAINS } from './domains.ts';
 import { findKpiDomain } from './kpi.ts';
@@ -97,8 +99,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const gen = await generateBook({ members: options.members, seed: options.seed, out: dir });
   step(`generated ${gen.medicalClaimLines.toLocaleString('en-US')} medical claim lines`);
   const t1 = Date.now();
+  const gov = options.config.governance;
+  if (gov.pseudonymize && !process.env[KEY_ENV] && !existsSync(gov.keyFile)) {
+    // The demo's data is synthetic, so it may create the key `claimlens init` would; a real load never does.
+    step(`created a pseudonymization key at ${createKeyFile(gov.keyFile)} (as \`claimlens init\` does)`);
+  }
   const load = await loadDirectory(options.warehouse, dir, {
     onProgress: (p) => step(`load ${p.table}: ${p.message}`),
+    pseudonymize: pseudonymizationFor(gov),
   });
   step(
     `loaded ${load.rowsLoaded.toLocaleString('en-US')} rows, quarantined ${load.rowsQuarantined.toLocaleString('en-US')}`,

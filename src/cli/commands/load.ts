@@ -1,8 +1,10 @@
 // `claimlens load DIR`: loads a directory of input files into the warehouse and prints what was
 // loaded and quarantined, per table and per rule.
+
 import type { Command } from 'commander';
 import type { Row } from '../../engine/duckdb.ts';
 import { UsageError } from '../../errors.ts';
+import { pseudonymizationFor } from '../../governance/pseudonymize.ts';
 import { knownFormats } from '../../input/formats.ts';
 import { type LoadMode, type LoadReport, loadDirectory } from '../../input/load.ts';
 import { contextFrom } from '../context.ts';
@@ -70,7 +72,12 @@ export function register(program: Command): void {
       const report = await loadDirectory(
         ctx.config.warehouse,
         dir,
-        { format: opts.format, mode: opts.mode as LoadMode, onProgress: (e) => progress.step(e.message) },
+        {
+          format: opts.format,
+          mode: opts.mode as LoadMode,
+          onProgress: (e) => progress.step(e.message),
+          pseudonymize: pseudonymizationFor(ctx.config.governance),
+        },
         { threads: ctx.config.threads, memoryLimit: ctx.config.memoryLimit },
       );
       if (opts.json) printJson(report);
