@@ -39,6 +39,8 @@ export function buildProduct(warehousePath: string, options: ProductBuildOptions
         );
       },
       async (wh) => {
+        // A build of other models (--models DIR) may have no readmission marts to fit on.
+        if (!(await wh.tableExists('marts', 'readmission_stay'))) return;
         const model = await materializeReadmissionModel(wh, config.readmissions);
         step(
           `readmission risk model fitted on ${model.index_admissions.toLocaleString('en-US')} index admissions`,

@@ -167,6 +167,8 @@ describe('claimlens load (CLI)', () => {
       'medical_claim.csv': claimsCsv([{}, { claim_id: 'C2', claim_type: 'dental' }]),
     });
     const warehouse = join(inputDir({}), 'w.duckdb');
+    // Loads pseudonymize identifiers by default and need a key (docs/governance.md).
+    vi.stubEnv('CLAIMLENS_KEY', 'ab'.repeat(32));
     const out: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       out.push(String(chunk));
@@ -187,6 +189,7 @@ describe('claimlens load (CLI)', () => {
       );
     } finally {
       spy.mockRestore();
+      vi.unstubAllEnvs();
     }
   });
 });
