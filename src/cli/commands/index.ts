@@ -11,9 +11,11 @@ import { register as kpi } from './kpi.ts';
 import { register as load } from './load.ts';
 import { register as quality } from './quality.ts';
 import { register as report } from './report.ts';
+import { register as score } from './score.ts';
 import { register as serve } from './serve.ts';
 import { register as sql } from './sql.ts';
 import { register as token } from './token.ts';
+import { register as train } from './train.ts';
 
 type Register = (program: Command) => void;
 
@@ -26,6 +28,8 @@ export const COMMANDS: Register[] = [
   sql,
   kpi,
   quality,
+  train,
+  score,
   serve,
   report,
   exportCommand,
