@@ -39,7 +39,7 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('generate a synthetic book, load, build and check it, and print headline numbers')
-    .option('--members <n>', 'members to generate', '20000')
+    .option('--members <n>', 'members to generate', '10000')
     .option('--seed <n>', 'random seed', '42')
     .option('--dir <dir>', 'folder for the generated book', DEMO_DIR)
     .option('--json', 'print the report as JSON')
