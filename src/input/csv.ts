@@ -7,6 +7,8 @@ import { ClaimlensError } from '../errors.ts';
 const CHUNK = 64 * 1024;
 const MAX_HEADER_BYTES = 1024 * 1024;
 
+const GZIP_HELP = 'not a valid gzip file: compress it again with gzip, or load it uncompressed as .csv';
+
 function isGzip(path: string): boolean {
   return path.toLowerCase().endsWith('.gz');
 }
@@ -26,9 +28,7 @@ function headBytes(path: string): Buffer {
           // A sync flush decompresses the prefix we have without needing the end of the stream.
           text = gunzipSync(raw, { finishFlush: constants.Z_SYNC_FLUSH });
         } catch {
-          throw new ClaimlensError('input_format', 'not a gzip file: recompress it or rename it to .csv', {
-            file: path,
-          });
+          throw new ClaimlensError('input_format', GZIP_HELP, { file: path });
         }
       }
       if (n === 0 || text.includes(0x0a) || text.length > MAX_HEADER_BYTES) return text;
@@ -106,10 +106,6 @@ export interface CsvBodyScan {
    * saves DuckDB a string function per value (machine-written extracts rarely pad their fields).
    */
   mayNeedTrim: boolean;
-  /** Bytes after decompression. */
-  bytes: number;
-  /** Average length of the first data lines, header excluded (0 when there are none). */
-  averageLineBytes: number;
 }
 
 const SPACE = 0x20;
@@ -145,11 +141,15 @@ async function forEachChunk(
   if (isGzip(path)) {
     const stream = createReadStream(path, { highWaterMark: chunkSize }).pipe(createGunzip({ chunkSize }));
     let held: Buffer | undefined;
-    for await (const data of stream) {
-      const chunk = data as Buffer;
-      if (chunk.length === 0) continue;
-      if (held) visit(held, chunk[0]!);
-      held = chunk;
+    try {
+      for await (const data of stream) {
+        const chunk = data as Buffer;
+        if (chunk.length === 0) continue;
+        if (held) visit(held, chunk[0]!);
+        held = chunk;
+      }
+    } catch (err) {
+      throw new ClaimlensError('input_format', `${GZIP_HELP} (${(err as Error).message})`, { file: path });
     }
     if (held) visit(held, -1);
     return;
@@ -185,17 +185,13 @@ export async function scanCsvBody(path: string, chunkSize = 4 << 20): Promise<Cs
   // The two bytes before the current chunk, so patterns split across chunks are still seen.
   let prev1 = -1;
   let prev2 = -1;
-  let bytes = 0;
-  let averageLineBytes = 0;
   await forEachChunk(path, chunkSize, (chunk, next) => {
-    bytes += chunk.length;
     // Whitespace on the header line is trimmed when the header is read; only data lines count.
     let dataStart = 0;
     if (inHeader) {
       const end = chunk.indexOf(LF);
       dataStart = end < 0 ? chunk.length : end + 1;
       inHeader = end < 0;
-      if (!inHeader) averageLineBytes = averageLength(chunk.subarray(dataStart));
     }
     for (const ws of [SPACE, TAB]) {
       let at = mayNeedTrim ? -1 : chunk.indexOf(ws, dataStart);
@@ -217,18 +213,7 @@ export async function scanCsvBody(path: string, chunkSize = 4 << 20): Promise<Cs
     prev1 = chunk[chunk.length - 1]!;
   });
   const blankLines = hasBlank ? await blankLineNumbers(path, chunkSize) : [];
-  return { blankLines, mayNeedTrim, bytes, averageLineBytes };
-}
-
-/** Average bytes per line of the complete lines in `data`. */
-function averageLength(data: Buffer): number {
-  let lines = 0;
-  let last = -1;
-  for (let pos = data.indexOf(LF); pos >= 0; pos = data.indexOf(LF, pos + 1)) {
-    lines++;
-    last = pos;
-  }
-  return lines > 0 ? (last + 1) / lines : 0;
+  return { blankLines, mayNeedTrim };
 }
 
 /** Line numbers of the empty lines after the header; one indexOf per line, so only run when there are some. */

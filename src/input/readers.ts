@@ -2,7 +2,7 @@
 // columns feed which contract column, how `_source_line` is known, and what the reader itself rejected.
 import { ident, literal, type Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
-import { type CsvBodyScan, readCsvHeader, scanCsvBody } from './csv.ts';
+import { readCsvHeader, scanCsvBody } from './csv.ts';
 import type { SourcePart } from './formats.ts';
 import type { ColumnSpec, TableSpec } from './spec.ts';
 import { cleanText } from './validate.ts';
@@ -129,22 +129,6 @@ export function matchColumns(
   return { matched, warnings };
 }
 
-const MB = 1 << 20;
-/** Rows per DuckDB row group (its default). */
-const ROW_GROUP_ROWS = 122_880;
-
-/**
- * For big files, a read buffer holding about a row group's worth of lines. An insert that keeps the
- * file order merges the pieces a parallel scan produces into row groups; with DuckDB's default
- * 32 MB buffer a 1M-line claim file (440 bytes a line) took about a quarter more CPU than with
- * 48 to 96 MB (measured on 2 cores).
- */
-function csvBufferSize(scan: CsvBodyScan): number | undefined {
-  const wanted = Math.ceil((scan.averageLineBytes * ROW_GROUP_ROWS * 1.2) / (8 * MB)) * 8 * MB;
-  if (scan.bytes <= 32 * MB || wanted <= 32 * MB) return undefined;
-  return Math.min(wanted, 256 * MB);
-}
-
 /** CSV through DuckDB's read_csv: every field as text, malformed lines kept in a rejects table. */
 export const csvReader: PartReader = {
   name: 'csv',
@@ -160,12 +144,10 @@ export const csvReader: PartReader = {
     const rejectsTable = `${tempName}_rejects`;
     const rejectsScan = `${tempName}_scan`;
     const columns = names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ');
-    const buffer = csvBufferSize(scan);
     const relation =
       `read_csv(${literal(part.path)}, header = true, delim = ',', quote = '"', escape = '"', ` +
       `auto_detect = false, columns = {${columns}}, store_rejects = true, ` +
-      `rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(rejectsScan)}` +
-      `${buffer ? `, buffer_size = ${buffer}` : ''})`;
+      `rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(rejectsScan)})`;
     // read_csv already reads empty fields as NULL; trimming is only paid for when some field may need it.
     const text = new Map<string, string>();
     for (const [col, source] of matched)
