@@ -43,6 +43,11 @@ export interface LoadOptions {
    * rows before the load is committed, so raw identifiers never land in the warehouse file.
    */
   pseudonymize?: { key: Buffer; directIdentifiers: DirectIdentifierMode };
+  /**
+   * Refuse a directory without the required tables (eligibility, medical_claim); default true. Sources
+   * that only carry some tables (X12 claims and remittances) load into a warehouse that has the rest.
+   */
+  requireTables?: boolean;
 }
 
 export interface FileLoadReport {
@@ -98,7 +103,10 @@ function planLoad(dir: string, options: LoadOptions): LoadPlan {
   const format = options.format ?? 'auto';
   const detected = detectInput(dir, format);
   const present = new Set(detected.tables.map((t) => t.table));
-  const missing = INPUT_TABLES.filter((t) => t.requiredFile && !present.has(t.name)).map((t) => t.name);
+  const required = options.requireTables ?? true;
+  const missing = INPUT_TABLES.filter((t) => required && t.requiredFile && !present.has(t.name)).map(
+    (t) => t.name,
+  );
   if (missing.length > 0) {
     const files = missing.map((m) => `${m}.csv`).join(' and ');
     throw new ClaimlensError(
