@@ -1,9 +1,7 @@
 // Tiny hand-made warehouses for the cost mart tests: input rows with sensible defaults, then the
 // shipped staging, intermediate and cost models they need, built by the real runner.
-import { Warehouse } from '../../../src/engine/duckdb.ts';
-import { INPUT_SCHEMA, INPUT_TABLES } from '../../../src/input/contract.ts';
-import { createTableSql } from '../../../src/input/ddl.ts';
-import { DEFAULT_MODELS_DIR, loadModels, type Model, runModels } from '../../../src/runner/index.ts';
+import type { Warehouse } from '../../../src/engine/duckdb.ts';
+import { testWarehouse } from '../../helpers/warehouse.ts';
 
 type Value = string | number | boolean | null;
 export type InputRow = Record<string, Value>;
@@ -75,38 +73,14 @@ export function fill(person: string, date: string, paid: number, extra: InputRow
   };
 }
 
-async function insert(wh: Warehouse, table: string, rows: InputRow[]): Promise<void> {
-  for (const row of rows) {
-    const cols = Object.keys(row);
-    await wh.run(
-      `INSERT INTO ${INPUT_SCHEMA}.${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
-      cols.map((c) => row[c]!),
-    );
-  }
-}
-
-/** The cost models and everything they read, from the shipped models directory. */
-function costModels(): Model[] {
-  const all = loadModels(DEFAULT_MODELS_DIR);
-  const byId = new Map(all.map((m) => [m.id, m]));
-  const wanted = new Set<string>();
-  const visit = (id: string) => {
-    if (wanted.has(id)) return;
-    wanted.add(id);
-    for (const ref of byId.get(id)!.references) visit(ref.target);
-  };
-  for (const m of all) if (m.relPath.startsWith('marts/cost/')) visit(m.id);
-  return all.filter((m) => wanted.has(m.id));
-}
-
 /** A warehouse (in memory unless `path`) with `input` loaded and the cost marts built; close it after the test. */
 export async function costWarehouse(input: CostInput, path = ':memory:'): Promise<Warehouse> {
-  const wh = await Warehouse.open(path, { threads: 1 });
-  await wh.run(`CREATE SCHEMA ${INPUT_SCHEMA}`);
-  for (const spec of INPUT_TABLES) await wh.run(createTableSql(spec));
-  await insert(wh, 'eligibility', input.eligibility);
-  await insert(wh, 'medical_claim', input.medical ?? []);
-  await insert(wh, 'pharmacy_claim', input.pharmacy ?? []);
-  await runModels(wh, costModels());
-  return wh;
+  return testWarehouse(
+    {
+      eligibility: input.eligibility,
+      medical_claim: input.medical ?? [],
+      pharmacy_claim: input.pharmacy ?? [],
+    },
+    { models: ['marts/cost/'], path },
+  );
 }

@@ -1,9 +1,7 @@
 // Tiny hand-made warehouses for the payer, provider and programs mart tests: input rows with
 // sensible defaults, then the shipped models those marts need, built by the real runner.
-import { Warehouse } from '../../../src/engine/duckdb.ts';
-import { INPUT_SCHEMA, INPUT_TABLES } from '../../../src/input/contract.ts';
-import { createTableSql } from '../../../src/input/ddl.ts';
-import { DEFAULT_MODELS_DIR, loadModels, type Model, runModels } from '../../../src/runner/index.ts';
+import type { Warehouse } from '../../../src/engine/duckdb.ts';
+import { testWarehouse } from '../../helpers/warehouse.ts';
 
 type Value = string | number | boolean | null;
 export type InputRow = Record<string, Value>;
@@ -108,36 +106,7 @@ export function adjustment(
   };
 }
 
-async function insert(wh: Warehouse, table: string, rows: InputRow[]): Promise<void> {
-  for (const row of rows) {
-    const cols = Object.keys(row);
-    await wh.run(
-      `INSERT INTO ${INPUT_SCHEMA}.${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
-      cols.map((c) => row[c]!),
-    );
-  }
-}
-
-/** The models under the given folders of src/models and everything they read. */
-function modelsUnder(prefixes: readonly string[]): Model[] {
-  const all = loadModels(DEFAULT_MODELS_DIR);
-  const byId = new Map(all.map((m) => [m.id, m]));
-  const wanted = new Set<string>();
-  const visit = (id: string) => {
-    if (wanted.has(id)) return;
-    wanted.add(id);
-    for (const ref of byId.get(id)!.references) visit(ref.target);
-  };
-  for (const m of all) if (prefixes.some((p) => m.relPath.startsWith(p))) visit(m.id);
-  return all.filter((m) => wanted.has(m.id));
-}
-
 /** An in-memory warehouse with `input` loaded and the models of `marts` folders built; close it after the test. */
 export async function martWarehouse(marts: readonly string[], input: InputTables): Promise<Warehouse> {
-  const wh = await Warehouse.open(':memory:', { threads: 1 });
-  await wh.run(`CREATE SCHEMA ${INPUT_SCHEMA}`);
-  for (const spec of INPUT_TABLES) await wh.run(createTableSql(spec));
-  for (const [table, rows] of Object.entries(input)) await insert(wh, table, rows ?? []);
-  await runModels(wh, modelsUnder(marts.map((m) => `marts/${m}/`)));
-  return wh;
+  return testWarehouse(input, { models: marts.map((m) => `marts/${m}/`) });
 }
