@@ -8,14 +8,17 @@ import {
   type PseudonymizeReport,
   pseudonymizeInputLayer,
 } from '../governance/pseudonymize.ts';
+import type { SourceGap } from '../sources/adapter.ts';
 import { INPUT_SCHEMA, INPUT_TABLES, tableSpec } from './contract.ts';
 import { createTableSql } from './ddl.ts';
 import { type DetectedInput, detectInput, type IgnoredEntry } from './formats.ts';
 import {
   CREATE_LOAD_LOG_SQL,
   CREATE_QUARANTINE_SQL,
+  CREATE_SOURCE_GAP_SQL,
   LOAD_LOG_TABLE,
   QUARANTINE_TABLE,
+  SOURCE_GAP_TABLE,
 } from './quarantine.ts';
 import { type OpenedPart, readerFor } from './readers.ts';
 import type { ColumnSpec, TableSpec } from './spec.ts';
@@ -48,6 +51,11 @@ export interface LoadOptions {
    * that only carry some tables (X12 claims and remittances) load into a warehouse that has the rest.
    */
   requireTables?: boolean;
+  /**
+   * Set by source adapters (src/sources): the format and what it lacks, recorded in input.source_gap.
+   * `complete` sources replace the whole input layer: in replace mode, tables they have no rows for are emptied.
+   */
+  source?: { format: string; gaps: readonly SourceGap[]; complete: boolean };
 }
 
 export interface FileLoadReport {
@@ -150,6 +158,36 @@ export async function ensureInputTables(wh: Warehouse): Promise<void> {
   for (const spec of INPUT_TABLES) await wh.run(createTableSql(spec));
   await wh.run(CREATE_QUARANTINE_SQL);
   await wh.run(CREATE_LOAD_LOG_SQL);
+  await wh.run(CREATE_SOURCE_GAP_SQL);
+}
+
+/**
+ * Records what the loaded source lacks. A replace load of a complete source or of canonical files
+ * starts the record afresh (canonical files can carry everything); an append adds to it.
+ */
+async function recordSource(
+  wh: Warehouse,
+  loadId: number,
+  plan: LoadPlan,
+  options: LoadOptions,
+): Promise<void> {
+  const source = options.source;
+  if (plan.mode === 'replace' && (source === undefined || source.complete)) {
+    await wh.run(`DELETE FROM ${SOURCE_GAP_TABLE}`);
+  }
+  if (!source) return;
+  for (const gap of source.gaps) {
+    await wh.run(`DELETE FROM ${SOURCE_GAP_TABLE} WHERE format = ? AND capability = ?`, [
+      source.format,
+      gap.capability,
+    ]);
+    await wh.run(`INSERT INTO ${SOURCE_GAP_TABLE} VALUES (?, ?, ?, ?)`, [
+      loadId,
+      source.format,
+      gap.capability,
+      gap.reason,
+    ]);
+  }
 }
 
 async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions): Promise<LoadReport> {
@@ -188,6 +226,14 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
       tables.push(await loadTable(ctx));
     }
     const present = new Set(tables.map((t) => t.table));
+    if (options.source?.complete && plan.mode === 'replace') {
+      // A source that is the whole book leaves nothing of an earlier book behind.
+      for (const spec of INPUT_TABLES.filter((t) => !present.has(t.name))) {
+        await wh.run(`DELETE FROM ${ident(INPUT_SCHEMA)}.${ident(spec.name)}`);
+        await wh.run(`DELETE FROM ${QUARANTINE_TABLE} WHERE table_name = ?`, [spec.name]);
+      }
+    }
+    await recordSource(wh, loadId, plan, options);
     let pseudonymization: PseudonymizeReport | undefined;
     if (options.pseudonymize) {
       progress({ table: '*', message: 'pseudonymizing identifier columns' });

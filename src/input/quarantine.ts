@@ -5,6 +5,7 @@ import { INPUT_SCHEMA } from './contract.ts';
 
 export const QUARANTINE_TABLE = `${ident(INPUT_SCHEMA)}.quarantine`;
 export const LOAD_LOG_TABLE = `${ident(INPUT_SCHEMA)}.load_log`;
+export const SOURCE_GAP_TABLE = `${ident(INPUT_SCHEMA)}.source_gap`;
 
 /** Columns of input.quarantine, documented here because no contract spec describes them. */
 export const QUARANTINE_COLUMNS = [
@@ -64,9 +65,18 @@ export const LOAD_LOG_COLUMNS = [
   { name: 'loaded_at', sql: 'TIMESTAMP', description: 'When the load ran.' },
 ] as const;
 
+/** Columns of input.source_gap: what the loaded source does not carry (src/sources/adapter.ts CAPABILITIES). */
+export const SOURCE_GAP_COLUMNS = [
+  { name: 'load_id', sql: 'BIGINT', description: 'Load that recorded the gap.' },
+  { name: 'format', sql: 'VARCHAR', description: 'Source format (synthea, synpuf, fhir, x12).' },
+  { name: 'capability', sql: 'VARCHAR', description: 'What the source lacks, e.g. claim_status.' },
+  { name: 'reason', sql: 'VARCHAR', description: 'Why, in words shown next to the marts that need it.' },
+] as const;
+
 function createSql(table: string, columns: readonly { name: string; sql: string }[]): string {
   return `CREATE TABLE IF NOT EXISTS ${table} (${columns.map((c) => `${ident(c.name)} ${c.sql}`).join(', ')})`;
 }
 
 export const CREATE_QUARANTINE_SQL = createSql(QUARANTINE_TABLE, QUARANTINE_COLUMNS);
 export const CREATE_LOAD_LOG_SQL = createSql(LOAD_LOG_TABLE, LOAD_LOG_COLUMNS);
+export const CREATE_SOURCE_GAP_SQL = createSql(SOURCE_GAP_TABLE, SOURCE_GAP_COLUMNS);

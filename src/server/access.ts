@@ -238,6 +238,7 @@ function toApi(r: GovernedKpiResult): ApiKpiResult {
       ...(s.columns ? { columns: s.columns } : {}),
     })),
     notes: r.notes,
+    ...(r.unavailable ? { unavailable: r.unavailable } : {}),
     governance: gov,
   };
 }

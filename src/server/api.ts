@@ -43,7 +43,15 @@ export interface ApiKpiResult {
   headline: Record<string, Cell>;
   sections: ApiKpiSection[];
   notes: string[];
+  /** What the loaded source does not carry, and the metrics, sections or whole domain (`*`) it took out. */
+  unavailable?: ApiUnavailable[];
   governance?: ApiKpiGovernance;
+}
+
+export interface ApiUnavailable {
+  capability: string;
+  reason: string;
+  affects: string[];
 }
 
 export interface ApiDomain {

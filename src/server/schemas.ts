@@ -49,6 +49,20 @@ export const KPI_RESULT: JsonSchema = {
       },
     },
     notes: { type: 'array', items: { type: 'string' }, description: 'Definitions and assumptions.' },
+    unavailable: {
+      type: 'array',
+      description:
+        'What the loaded source does not carry (docs/sources/README.md): the capability, why, and the metrics, sections or whole domain (*) shown as not available.',
+      items: {
+        type: 'object',
+        required: ['capability', 'reason', 'affects'],
+        properties: {
+          capability: { type: 'string' },
+          reason: { type: 'string' },
+          affects: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
   },
 };
 

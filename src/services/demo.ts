@@ -7,9 +7,10 @@ import { Warehouse } from '../engine/duckdb.ts';
 import { generateBook } from '../generate/book.ts';
 import { createKeyFile, KEY_ENV } from '../governance/key.ts';
 import { pseudonymizationFor } from '../governance/pseudonymize.ts';
-import { loadDirectory } from '../input/load.ts';
+import type { SourceGap } from '../sources/adapter.ts';
+import { loadSource } from '../sources/index.ts';
 import { KPI_DOMAINS } from './domains.ts';
-import { findKpiDomain } from './kpi.ts';
+import { findKpiDomain, runKpiDomain } from './kpi.ts';
 import { buildProduct } from './pipeline.ts';
 import { runQualityChecks } from './quality.ts';
 
@@ -21,6 +22,11 @@ export interface DemoOptions {
   warehouse: string;
   config: Config;
   onStep?: (message: string) => void;
+  /**
+   * Run on this folder instead of a generated book: a Synthea, DE-SynPUF or FHIR export, or canonical
+   * input files (`format` as for `claimlens load`, default auto).
+   */
+  source?: { dir: string; format?: string };
 }
 
 export interface Headline {
@@ -42,6 +48,10 @@ export interface Headline {
 
 export interface DemoReport {
   dir: string;
+  /** What the source folder was recognized as (absent for a generated book). */
+  recognized?: string;
+  /** What the source does not carry; the marts that need it show it as not available. */
+  gaps: SourceGap[];
   warehouse: string;
   seconds: { generate: number; load: number; build: number; headline: number; total: number };
   quarantined: number;
@@ -55,7 +65,8 @@ function num(v: unknown): number | null {
 
 /** Headline numbers of a built warehouse: the figures the demo prints and the overview page leads with. */
 export async function headlineNumbers(wh: Warehouse, config: Config): Promise<Headline> {
-  const run = async (name: string) => (await findKpiDomain(KPI_DOMAINS, name).run(wh, {}, config)).headline;
+  const run = async (name: string) =>
+    (await runKpiDomain(findKpiDomain(KPI_DOMAINS, name), wh, {}, config)).headline;
   const cost = await run('cost');
   const denials = await run('denials');
   const readmissions = await run('readmissions');
@@ -89,25 +100,28 @@ export async function headlineNumbers(wh: Warehouse, config: Config): Promise<He
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const step = options.onStep ?? (() => undefined);
   const started = Date.now();
-  const dir = resolve(options.dir);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  const dir = resolve(options.source?.dir ?? options.dir);
   rmSync(options.warehouse, { force: true });
-
-  step(`generating ${options.members.toLocaleString('en-US')} members (seed ${options.seed}) into ${dir}`);
   const t0 = Date.now();
-  const gen = await generateBook({ members: options.members, seed: options.seed, out: dir });
-  step(`generated ${gen.medicalClaimLines.toLocaleString('en-US')} medical claim lines`);
+  if (!options.source) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    step(`generating ${options.members.toLocaleString('en-US')} members (seed ${options.seed}) into ${dir}`);
+    const gen = await generateBook({ members: options.members, seed: options.seed, out: dir });
+    step(`generated ${gen.medicalClaimLines.toLocaleString('en-US')} medical claim lines`);
+  }
   const t1 = Date.now();
   const gov = options.config.governance;
   if (gov.pseudonymize && !process.env[KEY_ENV] && !existsSync(gov.keyFile)) {
-    // The demo's data is synthetic, so it may create the key `claimlens init` would; a real load never does.
+    // The demo's data is synthetic or public, so it may create the key `claimlens init` would; a real load never does.
     step(`created a pseudonymization key at ${createKeyFile(gov.keyFile)} (as \`claimlens init\` does)`);
   }
-  const load = await loadDirectory(options.warehouse, dir, {
+  const loaded = await loadSource(options.warehouse, dir, {
+    format: options.source?.format ?? 'auto',
     onProgress: (p) => step(`load ${p.table}: ${p.message}`),
     pseudonymize: pseudonymizationFor(gov),
   });
+  const load = loaded.load;
   step(
     `loaded ${load.rowsLoaded.toLocaleString('en-US')} rows, quarantined ${load.rowsQuarantined.toLocaleString('en-US')}`,
   );
@@ -130,6 +144,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const t4 = Date.now();
   return {
     dir,
+    ...(options.source ? { recognized: loaded.recognized } : {}),
+    gaps: loaded.source?.gaps ?? [],
     warehouse: options.warehouse,
     seconds: {
       generate: (t1 - t0) / 1000,

@@ -12,7 +12,7 @@ import { mayRunDomain } from '../governance/policy.ts';
 import { type Caller, governanceFor, roleOf } from '../governance/runtime.ts';
 import { type QueryResult, queryWarehouse } from '../runner/query.ts';
 import { KPI_DOMAINS } from './domains.ts';
-import { assertKnownPayer, findKpiDomain, type KpiParams } from './kpi.ts';
+import { assertKnownPayer, findKpiDomain, type KpiParams, runKpiDomain } from './kpi.ts';
 import { parseDate, parsePeriod } from './period.ts';
 
 export type { GovernedKpiResult } from '../governance/kpi-guard.ts';
@@ -104,7 +104,7 @@ export async function governedKpi(ctx: GovernedContext, req: KpiRequest): Promis
     }
     let governed: GovernedKpiResult;
     try {
-      governed = governKpiResult(await domain.run(wh, params, ctx.config), role, gov.policy);
+      governed = governKpiResult(await runKpiDomain(domain, wh, params, ctx.config), role, gov.policy);
     } catch (err) {
       const reason = err instanceof ClaimlensError ? err.message : 'internal error';
       await appendAudit(gov.auditPath, { ...base, outcome: 'error', reason: reason.slice(0, 300) });

@@ -3,6 +3,13 @@
 import type { Config } from '../config.ts';
 import type { Row, Warehouse } from '../engine/duckdb.ts';
 import { UsageError } from '../errors.ts';
+import {
+  applySourceGaps,
+  domainGaps,
+  sourceGaps,
+  type Unavailable,
+  unavailableNote,
+} from './capabilities.ts';
 import type { Period } from './period.ts';
 
 export interface KpiParams {
@@ -41,12 +48,37 @@ export interface KpiResult {
   notes: string[];
   /** Governance (optional): headline metrics that are counts, suppressed from 1 to 10 for aggregate-only roles. */
   headlineCounts?: string[];
+  /** What the loaded source does not carry and which metrics, sections or the whole domain it took out (capabilities.ts). */
+  unavailable?: Unavailable[];
 }
 
 export interface KpiDomain {
   name: string;
   description: string;
   run(wh: Warehouse, params: KpiParams, config: Config): Promise<KpiResult>;
+}
+
+/** Runs a domain and marks what the loaded source cannot support (every caller runs domains through this). */
+export async function runKpiDomain(
+  domain: KpiDomain,
+  wh: Warehouse,
+  params: KpiParams,
+  config: Config,
+): Promise<KpiResult> {
+  const gaps = await sourceGaps(wh);
+  const missing = domainGaps(domain.name, gaps);
+  if (missing.length > 0) {
+    return {
+      domain: domain.name,
+      period: params.period,
+      payer: params.payer,
+      headline: {},
+      sections: [],
+      notes: missing.map(unavailableNote),
+      unavailable: missing,
+    };
+  }
+  return applySourceGaps(await domain.run(wh, params, config), gaps);
 }
 
 /** Finds a domain by name; an unknown name is a usage error listing the known ones. */

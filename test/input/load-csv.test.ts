@@ -177,8 +177,9 @@ describe('claimlens load (CLI)', () => {
       out.length = 0;
       await cli(['-w', warehouse, 'load', dir, '--json', '--mode', 'append']);
       const report = JSON.parse(out.join(''));
-      expect(report.loadId).toBe(2);
-      expect(report.tables[1].byRule).toEqual({ allowed: 1 });
+      expect(report.recognized).toMatch(/^canonical input files/);
+      expect(report.load.loadId).toBe(2);
+      expect(report.load.tables[1].byRule).toEqual({ allowed: 1 });
       await expect(cli(['-w', warehouse, 'load', dir, '--mode', 'merge'])).rejects.toThrow(
         "--mode must be replace or append, not 'merge'",
       );

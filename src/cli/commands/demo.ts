@@ -26,13 +26,26 @@ function render(r: DemoReport): string {
     { metric: 'quality checks failing', value: `${h.quality_checks_failing} of ${h.quality_checks}` },
   ];
   const s = r.seconds;
+  const source = r.recognized
+    ? [`source: ${r.recognized}`, ...r.gaps.map((g) => `  not available (${g.capability}): ${g.reason}`), '']
+    : [];
   return [
+    ...source,
     formatTable(rows),
     '',
     `generate ${s.generate.toFixed(1)}s, load ${s.load.toFixed(1)}s (${r.quarantined} rows quarantined), build ${s.build.toFixed(1)}s (${r.models} models), total ${s.total.toFixed(1)}s`,
     `warehouse: ${r.warehouse}  book: ${r.dir}`,
     'next: claimlens kpi cost --period 2025Q2 | claimlens quality | claimlens serve',
   ].join('\n');
+}
+
+interface DemoCommandOptions {
+  members: string;
+  seed: string;
+  dir: string;
+  source?: string;
+  format: string;
+  json?: boolean;
 }
 
 export function register(program: Command): void {
@@ -42,8 +55,13 @@ export function register(program: Command): void {
     .option('--members <n>', 'members to generate', '10000')
     .option('--seed <n>', 'random seed', '42')
     .option('--dir <dir>', 'folder for the generated book', DEMO_DIR)
+    .option(
+      '--source <dir>',
+      'run on this folder instead of a generated book (Synthea, DE-SynPUF, FHIR, or input files)',
+    )
+    .option('--format <format>', 'format of --source, as for `claimlens load`', 'auto')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { members: string; seed: string; dir: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: DemoCommandOptions, cmd: Command) => {
       const ctx = contextFrom(cmd);
       const progress = new Progress(ctx.quiet);
       const members = Number(opts.members);
@@ -58,6 +76,7 @@ export function register(program: Command): void {
         warehouse: ctx.config.warehouse,
         config: ctx.config,
         onStep: (m) => progress.step(m),
+        ...(opts.source ? { source: { dir: opts.source, format: opts.format } } : {}),
       });
       if (opts.json) printJson(report);
       else process.stdout.write(`${render(report)}\n`);

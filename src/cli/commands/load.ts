@@ -5,9 +5,8 @@ import type { Command } from 'commander';
 import type { Row } from '../../engine/duckdb.ts';
 import { UsageError } from '../../errors.ts';
 import { pseudonymizationFor } from '../../governance/pseudonymize.ts';
-import { knownFormats } from '../../input/formats.ts';
-import { type LoadMode, type LoadReport, loadDirectory } from '../../input/load.ts';
-import { loadX12Directory, type X12LoadReport } from '../../sources/x12/load.ts';
+import type { LoadMode, LoadReport } from '../../input/load.ts';
+import { loadSource, type SourceLoadReport, sourceFormats } from '../../sources/index.ts';
 import { contextFrom } from '../context.ts';
 import { formatTable, Progress, printJson } from '../output.ts';
 
@@ -17,18 +16,24 @@ interface LoadCommandOptions {
   json?: boolean;
 }
 
-/** What the X12 reader found: transactions by kind, and every transaction it quarantined with file and segment. */
-export function formatX12Report(r: X12LoadReport): string {
-  const x = r.x12;
-  const kinds = Object.entries(x.transactions)
-    .map(([k, n]) => `${n} ${k}`)
-    .join(', ');
-  const out = [
-    `X12: ${x.files.length} files, transactions ${kinds || 'none'}; ${x.claims} claims, ${x.remittanceClaims} remittance claims, ${x.adjustments} adjustments`,
-  ];
-  for (const q of x.quarantined) out.push(`  quarantined: ${q.file} segment ${q.segment}: ${q.reason}`);
-  for (const e of x.errors) out.push(`  error: ${e.describe()}`);
-  for (const s of x.skipped) out.push(`  skipped: ${s.file} segment ${s.segment}: ${s.reason}`);
+/** What the source adapter read and what the source lacks, printed before the loader's report. */
+export function formatSourceReport(r: SourceLoadReport): string {
+  const out = [`recognized: ${r.recognized}`];
+  const src = r.source;
+  if (src) {
+    out.push(src.summary);
+    const written = Object.entries(src.tables)
+      .map(([t, n]) => `${t} ${n.toLocaleString('en-US')}`)
+      .join(', ');
+    if (written) out.push(`mapped rows: ${written}`);
+    for (const w of src.warnings.slice(0, 50)) out.push(`  ${w}`);
+    if (src.warnings.length > 50)
+      out.push(`  ... ${src.warnings.length - 50} more warnings (--json lists all)`);
+    if (src.gaps.length > 0) {
+      out.push('not in this source (marts that need it say so instead of showing zeros):');
+      for (const g of src.gaps) out.push(`  ${g.capability}: ${g.reason}`);
+    }
+  }
   return `${out.join('\n')}\n\n${formatLoadReport(r.load)}`;
 }
 
@@ -69,37 +74,34 @@ export function register(program: Command): void {
   program
     .command('load')
     .description(
-      'load a directory of input files (csv, csv.gz, parquet) into the warehouse, quarantining bad rows',
+      'load a folder into the warehouse: input files (csv, csv.gz, parquet) or a source export (synthea, synpuf, fhir, x12), quarantining bad rows',
     )
-    .argument('<dir>', 'directory holding <table>.csv files (eligibility.csv and medical_claim.csv at least)')
-    .option('--format <format>', `source format: ${[...knownFormats(), 'x12'].join(', ')}`, 'auto')
+    .argument('<dir>', 'folder holding <table>.csv files, or a source export --format auto recognizes')
+    .option('--format <format>', `source format: ${sourceFormats().join(', ')}`, 'auto')
     .option(
       '--mode <mode>',
       'replace (default; append for x12): replace each table found; append: add files, replacing rows from the same files',
     )
     .option('--json', 'print the load report as JSON')
     .action(async (dir: string, opts: LoadCommandOptions, cmd: Command) => {
-      // X12 claims and remittances join the claims already loaded, so they append by default.
-      opts.mode ??= opts.format === 'x12' ? 'append' : 'replace';
-      if (opts.mode !== 'replace' && opts.mode !== 'append') {
+      if (opts.mode !== undefined && opts.mode !== 'replace' && opts.mode !== 'append') {
         throw new UsageError(`--mode must be replace or append, not '${opts.mode}'`);
       }
       const ctx = contextFrom(cmd);
       const progress = new Progress(ctx.quiet || opts.json === true);
       const open = { threads: ctx.config.threads, memoryLimit: ctx.config.memoryLimit };
-      const common = {
-        mode: opts.mode as LoadMode,
-        onProgress: (e: { message: string }) => progress.step(e.message),
-        pseudonymize: pseudonymizationFor(ctx.config.governance),
-      };
-      if (opts.format === 'x12') {
-        const x12 = await loadX12Directory(ctx.config.warehouse, dir, common, open);
-        if (opts.json) printJson(x12);
-        else process.stdout.write(`${formatX12Report(x12)}\n`);
-        return;
-      }
-      const report = await loadDirectory(ctx.config.warehouse, dir, { ...common, format: opts.format }, open);
+      const report = await loadSource(
+        ctx.config.warehouse,
+        dir,
+        {
+          format: opts.format,
+          ...(opts.mode ? { mode: opts.mode as LoadMode } : {}),
+          onProgress: (e: { message: string }) => progress.step(e.message),
+          pseudonymize: pseudonymizationFor(ctx.config.governance),
+        },
+        open,
+      );
       if (opts.json) printJson(report);
-      else process.stdout.write(`${formatLoadReport(report)}\n`);
+      else process.stdout.write(`${formatSourceReport(report)}\n`);
     });
 }

@@ -1,12 +1,13 @@
 // `claimlens load DIR --format x12`: 837 claims and 835 remittances streamed into input-layer CSV
 // parts (one per table, named after the X12 directory), then loaded, validated and quarantined like
 // any other source. Malformed transactions are reported with file and segment; the rest load.
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { OpenOptions } from '../../engine/duckdb.ts';
 import { INPUT_TABLES } from '../../input/contract.ts';
-import { type LoadOptions, type LoadReport, loadDirectory } from '../../input/load.ts';
+import type { LoadOptions, LoadReport } from '../../input/load.ts';
+import { loadSource } from '../load.ts';
+import './adapter.ts';
 import { openX12Directory } from './reader.ts';
 import type { X12Options, X12Record, X12Report } from './types.ts';
 
@@ -70,22 +71,9 @@ export async function x12ToCsv(
 export async function loadX12Directory(
   warehousePath: string,
   dir: string,
-  options: Omit<LoadOptions, 'format' | 'requireTables'> = {},
+  options: Omit<LoadOptions, 'format' | 'requireTables' | 'source'> = {},
   open: OpenOptions = {},
 ): Promise<X12LoadReport> {
-  const staging = mkdtempSync(join(tmpdir(), 'claimlens-x12-'));
-  try {
-    const part = `x12-${basename(resolve(dir))}`;
-    options.onProgress?.({ table: '*', message: `reading X12 files in ${dir}` });
-    const x12 = await x12ToCsv(dir, staging, part);
-    const load = await loadDirectory(
-      warehousePath,
-      staging,
-      { ...options, format: 'csv', mode: options.mode ?? 'append', requireTables: false },
-      open,
-    );
-    return { x12, load };
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
+  const { source, load } = await loadSource(warehousePath, dir, { ...options, format: 'x12' }, open);
+  return { x12: source!.details as X12Report, load };
 }

@@ -121,6 +121,7 @@ export function DomainResult({
         {scopeText(result)}
         {governanceText(result)}
       </p>
+      <SourceGaps result={result} />
       <Headline
         domain={result.domain}
         headline={result.headline}
@@ -157,6 +158,29 @@ export function DomainResult({
         </section>
       ) : null}
     </>
+  );
+}
+
+/** What the loaded source does not carry: shown above the numbers, which read "n/a" where it matters. */
+function SourceGaps({ result }: { result: ApiKpiResult }) {
+  const list = result.unavailable ?? [];
+  if (list.length === 0) return null;
+  return (
+    <section className="source-gaps" data-testid="source-gaps">
+      <strong>Not available from this source</strong>
+      <ul>
+        {list.map((u) => (
+          <li key={u.capability}>
+            {u.reason}{' '}
+            <span className="affects">
+              {u.affects[0] === '*'
+                ? '(this page has nothing to show without it)'
+                : `(shown as n/a: ${u.affects.map(humanize).join(', ')})`}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
