@@ -32,6 +32,18 @@ export const authConfigSchema = z
       .describe(
         "Provider's JWKS URL; discovered from the issuer's /.well-known/openid-configuration when absent.",
       ),
+    browserClientId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "oidc mode: client id of the dashboard at the provider, a public client using the authorization code flow with PKCE whose redirect URI is the dashboard's address (e.g. https://claims.example.org/). Without it the dashboard asks for a pasted token.",
+      ),
+    browserScope: z
+      .string()
+      .min(1)
+      .default('openid')
+      .describe('Scopes the dashboard asks the provider for when it signs a user in.'),
     algorithms: z
       .array(z.enum(OIDC_ALGORITHMS))
       .min(1)

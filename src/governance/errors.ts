@@ -15,6 +15,7 @@ export type DenyReason =
   | 'unknown_role'
   | 'ambiguous_role'
   | 'provider_unreachable'
+  | 'sign_in_refused'
   | 'forbidden_domain'
   | 'forbidden_sql'
   | 'forbidden_relation'

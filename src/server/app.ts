@@ -13,6 +13,7 @@ import { ResponseCache } from './cache.ts';
 import { isLoopback } from './config.ts';
 import { errorBody, httpStatusFor } from './http-errors.ts';
 import { LiveWarehouse } from './live-warehouse.ts';
+import { registerBrowserLogin } from './oidc-login.ts';
 import { openApiDocument } from './openapi.ts';
 import { pmpmTrendRoute } from './routes/cost.ts';
 import { healthRoute } from './routes/health.ts';
@@ -148,6 +149,7 @@ export async function createServer(options: ServerOptions): Promise<ClaimlensSer
     }
   };
 
+  registerBrowserLogin(app, config, authorize);
   for (const route of routes) {
     app.route({
       method: 'GET',

@@ -32,6 +32,34 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
+/** The two public routes of browser sign-in (src/server/oidc-login.ts, docs/governance.md). */
+const BROWSER_LOGIN_PATHS = {
+  '/api/auth/login': {
+    get: {
+      operationId: 'getApiAuthLogin',
+      tags: ['auth'],
+      summary: 'How the dashboard signs users in',
+      description:
+        'Public. mode (local, oidc, none) and, when governance.auth.browserClientId is set, the OIDC authorization endpoint, client id, scope and resource for the authorization code flow with PKCE.',
+      responses: { 200: { description: 'OK' }, 500: errorResponse('The provider cannot be reached') },
+    },
+  },
+  '/api/auth/token': {
+    post: {
+      operationId: 'postApiAuthToken',
+      tags: ['auth'],
+      summary: 'Trade an authorization code for a checked access token',
+      description:
+        'Public. Body {code, code_verifier, redirect_uri}: the server redeems the code at the provider and returns the access token with its subject and role only after authenticating it like any API call.',
+      responses: {
+        200: { description: 'OK: access_token, expires_in, subject, role' },
+        400: errorResponse('Browser sign-in is not configured, or the body is malformed'),
+        401: errorResponse('The provider refused the code, or the token is not accepted'),
+      },
+    },
+  },
+};
+
 export function openApiDocument(routes: readonly RouteSpec[], version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const r of routes) {
@@ -56,6 +84,7 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
       },
     };
   }
+  Object.assign(paths, BROWSER_LOGIN_PATHS);
   return {
     openapi: '3.1.0',
     info: {

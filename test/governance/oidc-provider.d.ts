@@ -9,6 +9,7 @@ declare module 'oidc-provider' {
     grant_types?: string[];
     redirect_uris?: string[];
     response_types?: string[];
+    token_endpoint_auth_method?: 'none' | 'client_secret_basic' | 'client_secret_post';
   }
 
   export interface ResourceServer {

@@ -85,6 +85,8 @@ describe('health, meta and the OpenAPI description', () => {
     expect(body.openapi).toBe('3.1.0');
     expect(Object.keys(body.paths).sort()).toEqual(
       [
+        '/api/auth/login',
+        '/api/auth/token',
         '/api/cost/pmpm-trend',
         '/api/docs',
         '/api/health',

@@ -2,6 +2,7 @@
 // disk. Both are asked with the same apiPath() URLs, so every page reads data one way.
 import { useEffect, useState } from 'react';
 import { type ApiError, SNAPSHOT_ELEMENT_ID, type Snapshot } from '../../src/server/api.ts';
+import type { BrowserLogin } from '../../src/server/oidc-login.ts';
 
 export class DataError extends Error {
   readonly status: number;
@@ -57,10 +58,101 @@ export function signOut(): void {
   window.location.reload();
 }
 
+const LOGIN_KEY = 'claimlens.login';
+
+function base64url(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function randomString(bytes = 32): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+/** Where the provider sends the user back: the dashboard's root (register it at the provider). */
+function redirectUri(): string {
+  return `${window.location.origin}/`;
+}
+
+/** How this server signs browsers in (GET /api/auth/login): null when it only takes pasted tokens. */
+export async function providerLogin(): Promise<BrowserLogin | null> {
+  if (SNAPSHOT) return null;
+  try {
+    const res = await fetch('/api/auth/login', { headers: { accept: 'application/json' } });
+    if (!res.ok) return null;
+    const info = (await res.json()) as BrowserLogin;
+    return info.mode === 'oidc' && info.authorization_endpoint && info.client_id ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Sends the user to the OIDC provider (authorization code flow with PKCE, RFC 7636): the verifier and
+ * state stay in this tab's sessionStorage until the provider sends the user back with a code.
+ */
+export async function startProviderLogin(info: BrowserLogin): Promise<void> {
+  const verifier = randomString(48);
+  const state = randomString(16);
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  sessionStorage.setItem(
+    LOGIN_KEY,
+    JSON.stringify({ verifier, state, back: `${window.location.pathname}${window.location.search}` }),
+  );
+  const url = new URL(info.authorization_endpoint!);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: info.client_id!,
+    redirect_uri: redirectUri(),
+    scope: info.scope ?? 'openid',
+    state,
+    code_challenge: base64url(digest),
+    code_challenge_method: 'S256',
+    ...(info.resource ? { resource: info.resource } : {}),
+  }).toString();
+  window.location.assign(url.toString());
+}
+
+/**
+ * Back from the provider (`?code=...&state=...`): the server trades the code for an access token it
+ * has checked, the token goes to sessionStorage and the URL back to the page the user started from.
+ * Resolves at once on any other page load.
+ */
+async function finishProviderLogin(): Promise<void> {
+  if (SNAPSHOT) return;
+  const params = new URLSearchParams(window.location.search);
+  const code = params.get('code');
+  const saved = sessionStorage.getItem(LOGIN_KEY);
+  if (!code || !saved) return;
+  sessionStorage.removeItem(LOGIN_KEY);
+  const login = JSON.parse(saved) as { verifier: string; state: string; back: string };
+  window.history.replaceState(null, '', login.back || '/');
+  if (params.get('state') !== login.state) {
+    loginError = 'the sign-in answer did not match this tab (state mismatch): sign in again';
+    return;
+  }
+  const res = await fetch('/api/auth/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ code, code_verifier: login.verifier, redirect_uri: redirectUri() }),
+  });
+  const body = (await res.json().catch(() => ({}))) as { access_token?: string; message?: string };
+  if (res.ok && body.access_token) sessionStorage.setItem(TOKEN_KEY, body.access_token);
+  else loginError = body.message ?? `sign-in failed (HTTP ${res.status})`;
+}
+
+/** Why the last provider sign-in failed, shown on the sign-in form. */
+export let loginError: string | null = null;
+const loginDone = finishProviderLogin().catch((err: Error) => {
+  loginError = `sign-in failed: ${err.message}`;
+});
+
 const pending = new Map<string, Promise<unknown>>();
 
 async function fromApi(path: string): Promise<unknown> {
   let res: Response;
+  await loginDone;
   const token = readToken();
   try {
     res = await fetch(path, {

@@ -1,10 +1,15 @@
 // Loading, error and absent states every page shows the same way (and tests find by data-state).
-import { type FormEvent, type ReactNode, useState } from 'react';
-import { type DataError, signIn } from '../data.ts';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import type { BrowserLogin } from '../../../src/server/oidc-login.ts';
+import { type DataError, loginError, providerLogin, signIn, startProviderLogin } from '../data.ts';
 
 /** The server wants a bearer token: paste one (`claimlens token create --role ROLE`, or your provider's). */
 function SignIn({ message }: { message: string }) {
   const [token, setToken] = useState('');
+  const [provider, setProvider] = useState<BrowserLogin | null>(null);
+  useEffect(() => {
+    void providerLogin().then(setProvider);
+  }, []);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (token.trim()) signIn(token);
@@ -12,7 +17,18 @@ function SignIn({ message }: { message: string }) {
   return (
     <div className="state error" data-state="unauthenticated" role="alert">
       <strong>Sign in to see this data</strong>
-      <p>{message}</p>
+      <p>{loginError ?? message}</p>
+      {provider ? (
+        <p>
+          <button
+            type="button"
+            data-action="provider-sign-in"
+            onClick={() => void startProviderLogin(provider)}
+          >
+            Sign in with {new URL(provider.issuer ?? provider.authorization_endpoint!).host}
+          </button>
+        </p>
+      ) : null}
       <form className="sign-in" onSubmit={submit}>
         <input
           type="password"
