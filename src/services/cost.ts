@@ -323,6 +323,17 @@ interface MonthTotals {
   allowed: number;
 }
 
+/**
+ * Distinct member months of the rows summed: a person enrolled with two payers (or in two plans) in
+ * one month is one member month of the scope, one per payer within a payer and one per plan within a
+ * plan. The flags of marts.cost_member_month mark one row per person and month (and per payer), so
+ * the count is a sum, not a DISTINCT over a million rows.
+ */
+function memberMonthsSql(within: 'all' | 'payer' | 'plan'): string {
+  if (within === 'plan') return 'count(*)';
+  return within === 'payer' ? 'sum(person_payer_month)' : 'sum(person_month)';
+}
+
 // A person enrolled in two plans (or with two payers) in one month is one member month of the
 // scope; each plan still counts it in plan-level PMPM.
 async function monthTotals(
@@ -334,7 +345,7 @@ async function monthTotals(
   const f = filter(from, to, payer);
   return (await wh.one<MonthTotals>(
     `SELECT count(DISTINCT person_id) AS members,
-            count(DISTINCT (person_id, month_start)) AS member_months,
+            ${memberMonthsSql(payer === undefined ? 'all' : 'payer')} AS member_months,
             coalesce(sum(medical_paid), 0) AS medical_paid,
             coalesce(sum(pharmacy_paid), 0) AS pharmacy_paid,
             coalesce(sum(paid), 0) AS paid,
@@ -372,9 +383,14 @@ export async function pmpm(
   const sel = (list: string[], alias: string) => list.map((c) => `${alias}.${c}`).join(', ');
   const group = (list: string[]) => (list.length > 0 ? `GROUP BY ${list.join(', ')}` : '');
   const f = scopeFilter(scope);
+  const within = denCols.includes('plan')
+    ? 'plan'
+    : denCols.includes('payer') || scope.payer !== undefined
+      ? 'payer'
+      : 'all';
   const rows = await wh.all<Row>(
     `WITH den AS (
-       SELECT ${denCols.map((c) => `${c}, `).join('')}count(DISTINCT (person_id, month_start)) AS member_months
+       SELECT ${denCols.map((c) => `${c}, `).join('')}${memberMonthsSql(within)} AS member_months
        FROM marts.cost_member_month WHERE ${f.sql} ${group(denCols)}
      ),
      num AS (
@@ -404,9 +420,9 @@ export async function pmpm(
 }
 
 /** Per-member paid spend of members with enrollment in a window (zero-spend members included). */
-function memberSpendSql(where: string): string {
+function memberSpendSql(where: string, payer: string | undefined): string {
   return `member AS (
-    SELECT person_id, count(DISTINCT month_start) AS member_months, sum(paid) AS paid, sum(allowed) AS allowed
+    SELECT person_id, ${memberMonthsSql(payer === undefined ? 'all' : 'payer')} AS member_months, sum(paid) AS paid, sum(allowed) AS allowed
     FROM marts.cost_member_month WHERE ${where} GROUP BY person_id
   )`;
 }
@@ -435,7 +451,7 @@ export async function concentration(
     (p) => `sum(r.paid) FILTER (WHERE r.r_desc <= floor((t.n * ${p} + 99) / 100)) AS top${p}`,
   ).join(',\n            ');
   const head = (await wh.one<Record<string, number | null>>(
-    `WITH ${memberSpendSql(f.sql)},
+    `WITH ${memberSpendSql(f.sql, scope.payer)},
      tot AS (SELECT count(*) AS n, sum(paid) AS total FROM member),
      ranked AS (
        SELECT paid,
@@ -454,7 +470,7 @@ export async function concentration(
   const n = head.n ?? 0;
   const total = head.total ?? 0;
   const lorenz = await wh.all<LorenzPoint>(
-    `WITH ${memberSpendSql(f.sql)},
+    `WITH ${memberSpendSql(f.sql, scope.payer)},
      tot AS (SELECT count(*) AS n, sum(paid) AS total FROM member),
      ranked AS (
        SELECT paid,
@@ -496,8 +512,8 @@ export async function concentration(
 }
 
 /** Tiers of the members of a window: rank by paid (1 = highest, ties by person_id), cut at ceil(p%). */
-function tieredSql(where: string): string {
-  return `${memberSpendSql(where)},
+function tieredSql(where: string, payer: string | undefined): string {
+  return `${memberSpendSql(where, payer)},
   ranked AS (
     SELECT *, row_number() OVER (ORDER BY paid DESC, person_id) AS r, count(*) OVER () AS n FROM member
   ),
@@ -531,7 +547,7 @@ export async function cohorts(
   const scope = await costScope(wh, params);
   const f = scopeFilter(scope);
   const tiers = await wh.all<Omit<CohortTier, 'label'>>(
-    `WITH ${tieredSql(f.sql)},
+    `WITH ${tieredSql(f.sql, scope.payer)},
      tier (cost_tier, tier_order) AS (VALUES ('top_1pct', 1), ('top_1_5pct', 2), ('top_5_20pct', 3), ('rest', 4)),
      tot AS (SELECT sum(paid) AS total FROM member)
      SELECT tier.cost_tier,
@@ -561,7 +577,7 @@ export async function cohorts(
     rank: number;
     share_of_tier: number | null;
   }>(
-    `WITH ${tieredSql(f.sql)},
+    `WITH ${tieredSql(f.sql, scope.payer)},
      spend AS (
        SELECT t.cost_tier, d.person_id, d.service_category, d.paid, d.diagnosis_chapter_description,
               CASE WHEN d.diagnosis_chapter NOT IN ('no diagnosis', 'unrecognized') THEN d.diagnosis_chapter END
@@ -703,7 +719,8 @@ export async function trend(wh: Warehouse, params: CostParams): Promise<TrendRow
   const inScope = scope.monthFrom === null ? 'TRUE' : 'm.month_start >= CAST(? AS DATE)';
   return wh.all<TrendRow>(
     `WITH monthly AS (
-       SELECT month_start, count(DISTINCT person_id) AS member_months, sum(paid) AS paid, sum(allowed) AS allowed
+       SELECT month_start, ${memberMonthsSql(scope.payer === undefined ? 'all' : 'payer')} AS member_months,
+              sum(paid) AS paid, sum(allowed) AS allowed
        FROM marts.cost_member_month WHERE ${f.sql} GROUP BY month_start
      )
      SELECT m.month_start AS month, m.member_months, m.paid, m.allowed,

@@ -16,8 +16,11 @@
 -- column pharmacy_allowed: Allowed amount of pharmacy fills of the month (fills reporting it).
 -- column allowed: medical_allowed + pharmacy_allowed.
 -- column claim_lines: Spend lines (medical lines and pharmacy fills) of the month.
+-- column person_month: 1 on exactly one row per person and month (the first payer and plan by name), else 0: summed, it counts distinct member months across payers without a DISTINCT.
+-- column person_payer_month: 1 on exactly one row per person, payer and month (the first plan by name), else 0: distinct member months within a payer.
 -- test not_null: person_id, payer, plan, month_start, paid, allowed, claim_lines
 -- test expression: paid = medical_paid + pharmacy_paid
+-- test expression: person_payer_month >= person_month
 
 WITH spend AS (
   SELECT
@@ -50,7 +53,11 @@ SELECT
   coalesce(s.medical_allowed, 0) AS medical_allowed,
   coalesce(s.pharmacy_allowed, 0) AS pharmacy_allowed,
   coalesce(s.medical_allowed, 0) + coalesce(s.pharmacy_allowed, 0) AS allowed,
-  coalesce(s.claim_lines, 0) AS claim_lines
+  coalesce(s.claim_lines, 0) AS claim_lines,
+  CAST(row_number() OVER (PARTITION BY mm.person_id, mm.month_start ORDER BY mm.payer, mm.plan) = 1 AS INTEGER)
+    AS person_month,
+  CAST(row_number() OVER (PARTITION BY mm.person_id, mm.payer, mm.month_start ORDER BY mm.plan) = 1 AS INTEGER)
+    AS person_payer_month
 FROM intermediate.member_month AS mm
 LEFT JOIN spend AS s
   ON s.person_id = mm.person_id
