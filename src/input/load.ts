@@ -8,7 +8,7 @@ import {
   type PseudonymizeReport,
   pseudonymizeInputLayer,
 } from '../governance/pseudonymize.ts';
-import type { SourceGap } from '../sources/adapter.ts';
+import type { SourceGap, SourceReject } from '../sources/adapter.ts';
 import { INPUT_SCHEMA, INPUT_TABLES, tableSpec } from './contract.ts';
 import { createTableSql } from './ddl.ts';
 import { type DetectedInput, detectInput, type IgnoredEntry } from './formats.ts';
@@ -55,7 +55,36 @@ export interface LoadOptions {
    * Set by source adapters (src/sources): the format and what it lacks, recorded in input.source_gap.
    * `complete` sources replace the whole input layer: in replace mode, tables they have no rows for are emptied.
    */
-  source?: { format: string; gaps: readonly SourceGap[]; complete: boolean };
+  source?: {
+    format: string;
+    gaps: readonly SourceGap[];
+    complete: boolean;
+    rejects?: readonly SourceReject[];
+  };
+}
+
+/**
+ * Required columns a source may leave empty because it declares the gap that explains why: a source
+ * without ICD diagnoses (Synthea's SNOMED-CT) has no principal ICD diagnosis to give, and its claim
+ * lines are still claim lines. Everything else about the column (pattern, code set) still applies.
+ */
+const WAIVED_BY_GAP: Partial<Record<SourceGap['capability'], string[]>> = {
+  icd10_diagnoses: ['medical_claim.diagnosis_code_1'],
+};
+
+/** The contract spec of a table as this load validates it (see WAIVED_BY_GAP). */
+function loadSpec(table: string, options: LoadOptions): TableSpec {
+  const spec = tableSpec(table);
+  const waived = new Set(
+    (options.source?.gaps ?? [])
+      .flatMap((g) => WAIVED_BY_GAP[g.capability] ?? [])
+      .filter((c) => c.startsWith(`${table}.`)),
+  );
+  if (waived.size === 0) return spec;
+  return {
+    ...spec,
+    columns: spec.columns.map((c) => (waived.has(`${table}.${c.name}`) ? { ...c, required: false } : c)),
+  };
 }
 
 export interface FileLoadReport {
@@ -168,6 +197,7 @@ export async function ensureInputTables(wh: Warehouse): Promise<void> {
 async function recordSource(
   wh: Warehouse,
   loadId: number,
+  loadedAt: string,
   plan: LoadPlan,
   options: LoadOptions,
 ): Promise<void> {
@@ -176,6 +206,20 @@ async function recordSource(
     await wh.run(`DELETE FROM ${SOURCE_GAP_TABLE}`);
   }
   if (!source) return;
+  const rejects = source.rejects ?? [];
+  // Records a source rejected before mapping: a reload of the same files replaces them.
+  const files = [...new Set(rejects.map((r) => r.file))];
+  if (files.length > 0) {
+    await wh.run(
+      `DELETE FROM ${QUARANTINE_TABLE} WHERE starts_with(rule, 'source_') AND list_contains([${files.map(literal).join(', ')}], source_file)`,
+    );
+  }
+  for (const r of rejects) {
+    await wh.run(
+      `INSERT INTO ${QUARANTINE_TABLE} VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?, TIMESTAMP ${literal(loadedAt)})`,
+      [loadId, r.table, r.file, r.line, r.rule, r.detail, r.record ?? null],
+    );
+  }
   for (const gap of source.gaps) {
     await wh.run(`DELETE FROM ${SOURCE_GAP_TABLE} WHERE format = ? AND capability = ?`, [
       source.format,
@@ -203,7 +247,7 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
   let serial = 0;
   try {
     for (const input of plan.detected.tables) {
-      const spec = tableSpec(input.table);
+      const spec = loadSpec(input.table, options);
       const parts: OpenedPart[] = [];
       opened.set(input.table, parts);
       for (const part of input.parts) {
@@ -216,7 +260,7 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
     for (const input of plan.detected.tables) {
       const ctx: TableLoadContext = {
         wh,
-        spec: tableSpec(input.table),
+        spec: loadSpec(input.table, options),
         parts: opened.get(input.table)!,
         mode: plan.mode,
         loadId,
@@ -233,7 +277,7 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
         await wh.run(`DELETE FROM ${QUARANTINE_TABLE} WHERE table_name = ?`, [spec.name]);
       }
     }
-    await recordSource(wh, loadId, plan, options);
+    await recordSource(wh, loadId, loadedAt, plan, options);
     let pseudonymization: PseudonymizeReport | undefined;
     if (options.pseudonymize) {
       progress({ table: '*', message: 'pseudonymizing identifier columns' });

@@ -43,7 +43,18 @@ export const KPI_NEEDS: Record<string, DomainNeeds> = {
   payers: {
     metrics: {
       ...each(['denial_rate_pct', 'denial_rate_change'], ['claim_status']),
-      ...each(['avg_days_to_pay', 'median_days_to_pay', 'avg_days_to_pay_change'], ['paid_dates']),
+      // The scorecard counts payments by the claim's paid date.
+      ...each(
+        [
+          'avg_days_to_pay',
+          'median_days_to_pay',
+          'avg_days_to_pay_change',
+          'payments',
+          'prev_payments',
+          'payments_change_pct',
+        ],
+        ['paid_dates'],
+      ),
       ...each(['charges'], ['charge_amounts']),
       ...each(
         ['expected_payment', 'net_variance', 'variance_pct', 'variance_pct_change'],
@@ -55,6 +66,7 @@ export const KPI_NEEDS: Record<string, DomainNeeds> = {
     domain: ['payments'],
     metrics: {
       ...each(DENIAL_RATES, ['claim_status']),
+      ...each(['ar_total', 'days_in_ar', 'aged_over_90_pct'], ['paid_dates']),
       ...each(
         ['gross_collection_rate_pct', 'net_collection_rate_pct', 'contractual_write_off_pct'],
         ['charge_amounts'],
@@ -67,13 +79,17 @@ export const KPI_NEEDS: Record<string, DomainNeeds> = {
       'A/R summary': ['paid_dates'],
     },
   },
-  patients: { domain: ['payments'] },
+  patients: { domain: ['payments', 'patient_responsibility'] },
   adherence: { domain: ['pharmacy_claims', 'ndc_codes'] },
   readmissions: {
     metrics: each(['preventable_share', 'preventable_readmission_paid'], ['icd10_diagnoses']),
-    sections: { 'Index diagnoses with the most preventable readmissions': ['icd10_diagnoses'] },
+    sections: {
+      'Index diagnoses with the most preventable readmissions': ['icd10_diagnoses'],
+      'Hospital benchmark': ['facility_npi'],
+    },
   },
   cost: {
+    metrics: each(['allowed', 'pmpm_allowed'], ['allowed_amounts']),
     sections: {
       'Top conditions by cohort': ['icd10_diagnoses'],
       'Top diagnosis categories by cohort': ['icd10_diagnoses'],
@@ -135,9 +151,13 @@ export function applySourceGaps(result: KpiResult, gaps: readonly SourceGap[]): 
     for (const c of caps) unavailable.set(c, [...(unavailable.get(c) ?? []), what]);
   };
   const nulled = new Set<string>();
+  const shown = new Set([
+    ...Object.keys(result.headline),
+    ...result.sections.flatMap((x) => x.columns ?? Object.keys(x.rows[0] ?? {})),
+  ]);
   for (const [metric, caps] of Object.entries(needs.metrics ?? {})) {
     const gone = lacking(caps);
-    if (gone.length === 0) continue;
+    if (gone.length === 0 || !shown.has(metric)) continue;
     nulled.add(metric);
     mark(gone, metric);
   }

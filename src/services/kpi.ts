@@ -2,7 +2,7 @@
 // denials, rcm, readmissions, adherence) turns typed service results into titled sections.
 import type { Config } from '../config.ts';
 import type { Row, Warehouse } from '../engine/duckdb.ts';
-import { UsageError } from '../errors.ts';
+import { ClaimlensError, UsageError } from '../errors.ts';
 import {
   applySourceGaps,
   domainGaps,
@@ -78,7 +78,18 @@ export async function runKpiDomain(
       unavailable: missing,
     };
   }
-  return applySourceGaps(await domain.run(wh, params, config), gaps);
+  try {
+    return applySourceGaps(await domain.run(wh, params, config), gaps);
+  } catch (err) {
+    // A mart missing a column or a table the service reads: the warehouse predates these models.
+    if (!(err instanceof ClaimlensError) && /^(Binder|Catalog) Error/.test((err as Error).message ?? '')) {
+      throw new ClaimlensError(
+        'warehouse',
+        `the warehouse's marts do not match this claimlens (${(err as Error).message.split('\n')[0]}): run \`claimlens build\` to rebuild them`,
+      );
+    }
+    throw err;
+  }
 }
 
 /** Finds a domain by name; an unknown name is a usage error listing the known ones. */

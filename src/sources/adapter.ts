@@ -28,6 +28,9 @@ export const CAPABILITIES = {
   procedure_codes: 'CPT/HCPCS procedure codes on claim lines, for top services and service categories',
   ndc_codes: 'NDC product codes on pharmacy claims, for drug classes (adherence, pharmacy mix)',
   provider_npi: 'NPIs of rendering, billing and facility providers, for provider and hospital views',
+  patient_responsibility:
+    'deductible, coinsurance and copay amounts per line: what the patient owes, the billed side of patient balances',
+  facility_npi: 'NPIs of the facilities on institutional claims, for hospital benchmarking and transfer chains',
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;
@@ -70,6 +73,26 @@ export interface SourceReport {
   warnings: string[];
   /** The adapter's own detailed report (X12: transactions, quarantined interchanges), for --json. */
   details?: unknown;
+  /**
+   * Source records the adapter could not map at all (an X12 transaction with a broken envelope, ...):
+   * they go to input.quarantine with the source file and line, like rows the loader rejects.
+   */
+  rejects?: SourceReject[];
+}
+
+/** A source record rejected before it became a row; see SourceReport.rejects. */
+export interface SourceReject {
+  /** Input table the record would have fed. */
+  table: string;
+  /** Source file, as the adapter names it in its report. */
+  file: string;
+  /** Line or segment number in that file where the record starts. */
+  line: number;
+  /** Rule broken, prefixed `source_` (e.g. source_x12_envelope). */
+  rule: string;
+  detail: string;
+  /** The record itself or an excerpt, when the adapter has it. */
+  record?: string;
 }
 
 export interface ConvertContext {

@@ -53,7 +53,12 @@ export async function loadSource(
         format: 'auto',
         mode: options.mode ?? (adapter.partial ? 'append' : 'replace'),
         requireTables: !adapter.partial,
-        source: { format: adapter.format, gaps: source.gaps, complete: !adapter.partial },
+        source: {
+          format: adapter.format,
+          gaps: source.gaps,
+          complete: !adapter.partial,
+          rejects: source.rejects ?? [],
+        },
       },
       open,
     );

@@ -163,7 +163,7 @@ describe('applySourceGaps', () => {
       {
         capability: 'claim_status',
         reason: 'no denials in this source',
-        affects: ['denial_rate_pct', 'denial_rate_change'],
+        affects: ['denial_rate_pct'],
       },
     ]);
     expect(out.notes).toHaveLength(2);

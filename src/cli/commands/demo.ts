@@ -35,7 +35,7 @@ function render(r: DemoReport): string {
     '',
     `generate ${s.generate.toFixed(1)}s, load ${s.load.toFixed(1)}s (${r.quarantined} rows quarantined), build ${s.build.toFixed(1)}s (${r.models} models), total ${s.total.toFixed(1)}s`,
     `warehouse: ${r.warehouse}  book: ${r.dir}`,
-    'next: claimlens kpi cost --period 2025Q2 | claimlens quality | claimlens serve',
+    'next: claimlens kpi cost | claimlens kpi payers --period YYYYQn | claimlens quality | claimlens serve',
   ].join('\n');
 }
 

@@ -1,7 +1,7 @@
 // X12 as a source adapter: a folder of 835 remittances and 837 claims. It is partial (claims and
 // remittances, no eligibility), so it appends to the book already loaded.
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { INPUT_TABLES } from '../../input/contract.ts';
 import type { SourceAdapter, SourceReport } from '../adapter.ts';
 import { registerSource } from '../registry.ts';
@@ -19,6 +19,22 @@ function looksLikeX12(path: string): boolean {
       .replace(/^\u00ef\u00bb\u00bf/, '')
       .trimStart();
     return /^(ISA|GS|ST)[^A-Za-z0-9\s]/.test(head);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Whether a file's first 4 KB hold an 835 transaction header (ST*835 with any element separator). */
+function holdsRemittances(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(4096);
+    return /(^|[^A-Za-z0-9])ST[^A-Za-z0-9\s]835[^0-9]/.test(
+      buf.toString('latin1', 0, readSync(fd, buf, 0, 4096, 0)),
+    );
   } catch {
     return false;
   } finally {
@@ -92,6 +108,27 @@ export const x12Adapter: SourceAdapter = {
       gaps: [],
       warnings: x12Warnings(x),
       details: x,
+      rejects: [
+        ...x.quarantined.map((q) => ({
+          // An 835 would have fed remittances (payments and adjustments), an 837 claim lines.
+          table: q.transactionSet === '835' ? 'claim_adjustment' : 'medical_claim',
+          file: relative(ctx.dir, q.file) || q.file,
+          line: q.segment,
+          rule: 'source_x12_transaction',
+          detail: `${q.transactionSet ? `ST ${q.transactionSet}${q.controlNumber ? ` #${q.controlNumber}` : ''}: ` : ''}${q.reason}`,
+        })),
+        // Files unreadable as X12 at all (no envelope, broken ISA): nothing of them loaded.
+        ...x.errors.map((e) => {
+          const file = e.location?.file ?? '';
+          return {
+            table: holdsRemittances(file) ? 'claim_adjustment' : 'medical_claim',
+            file: relative(ctx.dir, file) || file,
+            line: e.location?.line ?? 1,
+            rule: 'source_x12_file',
+            detail: e.message,
+          };
+        }),
+      ],
     };
   },
 };

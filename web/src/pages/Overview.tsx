@@ -70,7 +70,15 @@ function DomainCard({ page, name, filters }: { page: PageDef | undefined; name: 
       </header>
       {res.state === 'loading' ? <Loading what={title} /> : null}
       {res.state === 'error' ? <ErrorBox error={res.error} what={title} /> : null}
-      {res.state === 'ok' ? (
+      {res.state === 'ok' && res.data.unavailable?.some((u) => u.affects[0] === '*') ? (
+        <p className="not-available" data-state="not-available">
+          Not available from this source:{' '}
+          {res.data.unavailable
+            .filter((u) => u.affects[0] === '*')
+            .map((u) => u.reason)
+            .join('; ')}
+        </p>
+      ) : res.state === 'ok' ? (
         <Headline
           domain={name}
           headline={res.data.headline}
