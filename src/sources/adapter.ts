@@ -30,7 +30,8 @@ export const CAPABILITIES = {
   provider_npi: 'NPIs of rendering, billing and facility providers, for provider and hospital views',
   patient_responsibility:
     'deductible, coinsurance and copay amounts per line: what the patient owes, the billed side of patient balances',
-  facility_npi: 'NPIs of the facilities on institutional claims, for hospital benchmarking and transfer chains',
+  facility_npi:
+    'NPIs of the facilities on institutional claims, for hospital benchmarking and transfer chains',
 } as const;
 
 export type Capability = keyof typeof CAPABILITIES;
