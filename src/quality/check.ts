@@ -2,6 +2,7 @@
 // checks.ts is written with. A check is plain data (ids, words, SQL), so docs and tests derive from it.
 import { CODES_SCHEMA } from '../codesets/registry.ts';
 import { INPUT_SCHEMA, INPUT_TABLES, type InputTableName } from '../input/contract.ts';
+import type { Capability } from '../sources/adapter.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Category = 'structural' | 'logical' | 'referential' | 'codeset' | 'reconciliation';
@@ -40,6 +41,11 @@ export interface QualityCheck {
   references?: InputTableName[];
   /** Code sets read from the `codes` schema; a missing one skips the check. */
   codesets?: CodeSetName[];
+  /**
+   * Facts the rule is about (src/sources/adapter.ts CAPABILITIES); when the loaded source declares it
+   * lacks one, the check is skipped with the source's reason instead of failing on every row.
+   */
+  needs?: Capability[];
   /** SELECT returning one row per failing unit, with `_source_file` and `_source_line` of an example row. */
   failing: string;
   /** SELECT returning one row with the count of units checked (the denominator). */

@@ -105,6 +105,7 @@ const medicalClaimChecks: QualityCheck[] = [
   {
     id: 'paid_exceeds_allowed',
     table: 'medical_claim',
+    needs: ['allowed_amounts'],
     severity: 'error',
     category: 'logical',
     description: 'Paid amount is greater than the allowed amount.',
@@ -116,6 +117,7 @@ const medicalClaimChecks: QualityCheck[] = [
   {
     id: 'allowed_exceeds_charge',
     table: 'medical_claim',
+    needs: ['charge_amounts', 'allowed_amounts'],
     severity: 'warning',
     category: 'logical',
     description: 'Allowed amount is greater than the billed charge.',
@@ -149,6 +151,7 @@ const medicalClaimChecks: QualityCheck[] = [
   {
     id: 'paid_before_service',
     table: 'medical_claim',
+    needs: ['paid_dates'],
     severity: 'error',
     category: 'logical',
     description: 'Paid date is before the claim start date.',
@@ -159,6 +162,7 @@ const medicalClaimChecks: QualityCheck[] = [
   {
     id: 'submitted_before_service',
     table: 'medical_claim',
+    needs: ['submission_dates'],
     severity: 'error',
     category: 'logical',
     description:
@@ -171,6 +175,7 @@ const medicalClaimChecks: QualityCheck[] = [
   {
     id: 'paid_before_submission',
     table: 'medical_claim',
+    needs: ['paid_dates', 'submission_dates'],
     severity: 'error',
     category: 'logical',
     description: 'Paid date is before the submission date.',
@@ -185,6 +190,7 @@ const medicalClaimChecks: QualityCheck[] = [
   {
     id: 'paid_line_without_paid_date',
     table: 'medical_claim',
+    needs: ['paid_dates'],
     severity: 'warning',
     category: 'structural',
     description: 'A paid or partially paid line has no paid date.',
@@ -381,6 +387,7 @@ const medicalCodesetChecks: QualityCheck[] = [
   {
     id: 'unknown_icd10cm',
     table: 'medical_claim',
+    needs: ['icd10_diagnoses'],
     severity: 'warning',
     category: 'codeset',
     description: 'A diagnosis code (any of diagnosis_code_1..25) is not an ICD-10-CM code.',
@@ -404,6 +411,7 @@ JOIN bad ON bad.claim_id = r.claim_id AND bad.claim_line_number = r.claim_line_n
   {
     id: 'nonbillable_principal_diagnosis',
     table: 'medical_claim',
+    needs: ['icd10_diagnoses'],
     severity: 'warning',
     category: 'codeset',
     description: 'Principal diagnosis is an ICD-10-CM header (non-billable) code, not a complete code.',
@@ -633,6 +641,7 @@ const otherChecks: QualityCheck[] = [
   {
     id: 'unknown_icd10cm_encounter',
     table: 'encounter',
+    needs: ['icd10_diagnoses'],
     severity: 'warning',
     category: 'codeset',
     description: 'Encounter primary diagnosis is not an ICD-10-CM code.',

@@ -4,6 +4,8 @@
 import { CODES_SCHEMA } from '../codesets/registry.ts';
 import { ident, type Warehouse } from '../engine/duckdb.ts';
 import { INPUT_SCHEMA } from '../input/contract.ts';
+import { sourceGaps } from '../services/capabilities.ts';
+import type { SourceGap } from '../sources/adapter.ts';
 import type { CheckResult, QualityCheck } from './check.ts';
 import { QUALITY_CHECKS } from './checks.ts';
 
@@ -15,7 +17,15 @@ type TableState = 'missing' | 'empty' | 'rows';
 export class TableProbe {
   private readonly states = new Map<string, Promise<TableState>>();
 
+  private sourceGapList: Promise<SourceGap[]> | undefined;
+
   constructor(private readonly wh: Warehouse) {}
+
+  /** What the loaded source does not carry (input.source_gap), read once. */
+  gaps(): Promise<SourceGap[]> {
+    this.sourceGapList ??= sourceGaps(this.wh);
+    return this.sourceGapList;
+  }
 
   state(schema: string, table: string): Promise<TableState> {
     const key = `${schema}.${table}`;
@@ -44,6 +54,11 @@ async function skipReason(check: QualityCheck, probe: TableProbe): Promise<strin
     if (state !== 'rows') {
       return `${INPUT_SCHEMA}.${ref} is ${state === 'missing' ? 'not loaded' : 'empty'}, nothing to compare with`;
     }
+  }
+  if (check.needs?.length) {
+    // A rule about a fact the source never carries would fail on every row and say nothing.
+    const gap = (await probe.gaps()).find((g) => check.needs!.includes(g.capability));
+    if (gap) return `the source does not carry ${gap.capability.replaceAll('_', ' ')}: ${gap.reason}`;
   }
   for (const set of check.codesets ?? []) {
     // An empty code set (an optional file not shipped) would make every code look unknown.

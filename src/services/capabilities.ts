@@ -81,11 +81,25 @@ export const KPI_NEEDS: Record<string, DomainNeeds> = {
   },
   patients: { domain: ['payments', 'patient_responsibility'] },
   adherence: { domain: ['pharmacy_claims', 'ndc_codes'] },
+  // The planned-readmission algorithm (CMS HWR v4) and PQI read ICD-10 diagnoses and procedures:
+  // without them every readmission would count as unplanned, so only all-cause rates are shown.
   readmissions: {
-    metrics: each(['preventable_share', 'preventable_readmission_paid'], ['icd10_diagnoses']),
+    metrics: each(
+      [
+        'preventable_share',
+        'preventable_readmission_paid',
+        'preventable_readmissions',
+        'readmission_rate_unplanned',
+        'readmissions_unplanned',
+        'unplanned_readmission_paid',
+        'unplanned_readmissions_12m',
+      ],
+      ['icd10_diagnoses'],
+    ),
     sections: {
       'Index diagnoses with the most preventable readmissions': ['icd10_diagnoses'],
-      'Hospital benchmark': ['facility_npi'],
+      'Hospital benchmark': ['facility_npi', 'icd10_diagnoses'],
+      'Intervention ROI': ['icd10_diagnoses'],
     },
   },
   cost: {

@@ -3,6 +3,7 @@
 import './synthea/adapter.ts';
 import './x12/adapter.ts';
 import './fhir/adapter.ts';
+import './synpuf/adapter.ts';
 
 export type { Capability, SourceAdapter, SourceGap, SourceReport } from './adapter.ts';
 export { CAPABILITIES } from './adapter.ts';

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { Warehouse } from '../../src/engine/duckdb.ts';
 import { ClaimlensError, UsageError } from '../../src/errors.ts';
+import { QUALITY_CHECKS } from '../../src/quality/checks.ts';
+import { runChecks } from '../../src/quality/runner.ts';
 import { applySourceGaps, sourceGaps } from '../../src/services/capabilities.ts';
 import { KPI_DOMAINS } from '../../src/services/domains.ts';
 import type { KpiResult } from '../../src/services/kpi.ts';
@@ -48,7 +50,10 @@ const tinyAdapter: SourceAdapter = {
       summary: 'tiny source: 1 claim',
       files: [{ file: 'tiny.src', records: 1, tables: ['eligibility', 'medical_claim'] }],
       tables: { eligibility, medical_claim: claims },
-      gaps: [{ capability: 'claim_status', reason: 'the tiny source records paid claims only' }],
+      gaps: [
+        { capability: 'claim_status', reason: 'the tiny source records paid claims only' },
+        { capability: 'paid_dates', reason: 'the tiny source has no remittance dates' },
+      ],
       warnings: [],
     };
   },
@@ -106,7 +111,17 @@ describe('loadSource', () => {
       expect((await wh.one<{ n: number }>('SELECT count(*) AS n FROM input.payer'))?.n).toBe(0);
       expect(await sourceGaps(wh)).toEqual([
         { capability: 'claim_status', reason: 'the tiny source records paid claims only' },
+        { capability: 'paid_dates', reason: 'the tiny source has no remittance dates' },
       ]);
+      // A quality rule about a fact the source never carries is skipped with the source's reason.
+      const [check] = await runChecks(
+        wh,
+        QUALITY_CHECKS.filter((c) => c.id === 'paid_line_without_paid_date'),
+      );
+      expect(check).toMatchObject({
+        status: 'skipped',
+        skip_reason: 'the source does not carry paid dates: the tiny source has no remittance dates',
+      });
       // The denials domain needs claim statuses: nothing to show, and it says why.
       const denials = await runKpiDomain(findKpiDomain(KPI_DOMAINS, 'denials'), wh, {}, loadConfig());
       expect(denials.sections).toEqual([]);

@@ -9,7 +9,10 @@
 
 -- Any payer counts: a member who moves from one plan to another on the next day stays followed.
 WITH span AS (
-  SELECT person_id, enrollment_start_date AS span_start, enrollment_end_date AS span_end
+  -- DISTINCT: spans with equal dates (one per payer or plan, e.g. Medicare Parts A and B over the
+  -- same year) are one span of coverage; left as ties, the two windows below could order them
+  -- differently and split one island into two with the same start.
+  SELECT DISTINCT person_id, enrollment_start_date AS span_start, enrollment_end_date AS span_end
   FROM staging.eligibility
   WHERE enrollment_end_date >= enrollment_start_date
 ),
