@@ -20,10 +20,10 @@ const results = new Map<string, KpiResult>();
 
 beforeAll(async () => {
   await loadSource(path, '../shared/datasets/cms-desynpuf', { format: 'synpuf' });
-  // One thread, as the other warehouse tests. (With more threads the build currently stops in
-  // intermediate.readmission_enrollment_span: its windows order spans with equal dates of different
-  // payers, here Part A and Part B from January 1, differently, which duplicates its grain.)
-  await buildProduct(path, { config, open: { threads: 1 } });
+  // Every thread the machine has: spans with equal dates of different payers (Part A and Part B
+  // from January 1) once made intermediate.readmission_enrollment_span order ties differently in
+  // its two windows and duplicate its grain, depending on the threads.
+  await buildProduct(path, { config });
   wh = await Warehouse.open(path, { readOnly: true });
   for (const domain of KPI_DOMAINS) results.set(domain.name, await runKpiDomain(domain, wh, {}, config));
 }, 300_000);
