@@ -89,6 +89,8 @@ export const KPI_NEEDS: Record<string, DomainNeeds> = {
         'preventable_share',
         'preventable_readmission_paid',
         'preventable_readmissions',
+        // The risk tiers' readmission_rate is their unplanned rate.
+        'readmission_rate',
         'readmission_rate_unplanned',
         'readmissions_unplanned',
         'unplanned_readmission_paid',

@@ -19,6 +19,7 @@ const SHOTS = join(process.cwd(), 'test-output', 'screenshots', 'sources');
 const SOURCES = [
   { name: 'synthea', dir: '../shared/datasets/synthea-csv', lacking: 'denials' },
   { name: 'fhir', dir: 'test/fixtures/fhir-synthea', lacking: 'denials' },
+  { name: 'synpuf', dir: '../shared/datasets/cms-desynpuf', lacking: 'rcm' },
 ] as const;
 const PAGES = ['', 'cost', 'denials', 'rcm', 'readmissions', 'payers'];
 
