@@ -1,15 +1,21 @@
 // Scores and explains many rows at once: tree outputs (margins) and exact SHAP values of a binned
 // matrix, split into contiguous blocks of rows over worker threads that share the input and output
-// memory. Small inputs run inline, where a worker's start-up would cost more than it saves.
+// memory. Small inputs run inline, where a worker's start-up would cost more than it saves. Margins
+// of more than a few thousand rows go to the WebAssembly kernel (wasm-scorer.ts), whose workers are
+// plain JavaScript and start without the TypeScript loader.
 import { startTsWorker } from './pool.ts';
 import { explainerFor } from './shap.ts';
 import { addTreeOutputs, type CompiledTrees } from './tree.ts';
+import { wasmBytesNeeded, wasmMargins } from './wasm-scorer.ts';
 
 /** Rows explained together, tree by tree (their SHAP rows stay in cache: 256 x 30 doubles = 60 KB). */
 const EXPLAIN_BLOCK = 256;
 
 /** Least rows per worker worth starting it for. */
 const MIN_ROWS = { margin: 100_000, explain: 2000 };
+
+/** Least rows scored with the WebAssembly kernel (below, copying the trees in costs more than it saves). */
+const MIN_WASM_ROWS = 4096;
 
 export interface BatchJob {
   kind: 'margin' | 'explain';
@@ -56,6 +62,11 @@ async function run(
   const width = kind === 'margin' ? 1 : F;
   const least = Math.max(1, options.minRowsPerWorker ?? MIN_ROWS[kind]);
   const workers = Math.max(1, Math.min(threads, Math.floor(rows / least)));
+  if (kind === 'margin' && rows >= MIN_WASM_ROWS && wasmBytesNeeded(trees, rows) >= 0) {
+    // Null when the engine cannot give that much shared memory: then the JavaScript evaluator.
+    const margins = await wasmMargins(trees, baseMargin, bins, workers);
+    if (margins) return margins;
+  }
   if (workers <= 1) {
     const out = new Float64Array(rows * width);
     runBatch({ kind, trees, baseMargin, bins, out, lo: 0, hi: rows });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { binDataset, fitBinning, numericBin, quantileCuts } from '../../src/ml/binning.ts';
 import { categorical, dataset, numeric } from '../../src/ml/dataset.ts';
+import { Random } from '../../src/ml/random.ts';
 
 describe('binning', () => {
   it('cuts halfway between distinct values when they fit', () => {
@@ -32,5 +33,42 @@ describe('binning', () => {
     expect([...binDataset([fb!], ds)]).toEqual([0, 1, 0, 2, 0, 1, 2, 3]);
     // Another dataset with its own level order bins the same way.
     expect([...binDataset([fb!], dataset([categorical('c', ['a', 'zzz', 'b'])]))]).toEqual([1, 2, 0]);
+  });
+
+  it('bins many rows exactly as numericBin, through the bucket lookup and when it gives up', () => {
+    const rng = new Random(11);
+    const n = 80_000;
+    // Values on and next to every cut, outside the cuts, NaN, infinities and -0, then uniform ones.
+    const uniformCuts = Array.from({ length: 254 }, (_, i) => -1 + (2 * (i + 1)) / 255);
+    const tricky = (cuts: number[]) => (i: number) => {
+      const c = cuts[i % cuts.length]!;
+      switch (i % 9) {
+        case 0:
+          return c;
+        case 1:
+          return c + Math.abs(c) * Number.EPSILON;
+        case 2:
+          return c - Math.abs(c) * Number.EPSILON;
+        case 3:
+          return Number.NaN;
+        case 4:
+          return [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, -1e300, 1e300][i % 6]!;
+        default:
+          return rng.next() * 2.2 - 1.1;
+      }
+    };
+    // Heavy tails crowd the cuts into a few buckets, so the lookup gives up part way.
+    const skewed = Array.from({ length: n }, () => Math.exp(30 * rng.next()));
+    const skewedCuts = quantileCuts(Float64Array.from(skewed).sort(), 255);
+    const cases: [number[], Float64Array][] = [
+      [uniformCuts, Float64Array.from({ length: n }, (_, i) => tricky(uniformCuts)(i))],
+      [[0.5, 0.5000000000000001, 0.7], Float64Array.from({ length: n }, (_, i) => tricky([0.5, 0.7])(i))],
+      [skewedCuts, Float64Array.from(skewed)],
+    ];
+    for (const [cuts, values] of cases) {
+      const bins = binDataset([{ kind: 'numeric', name: 'x', cuts }], dataset([numeric('x', values)]));
+      const expected = Uint8Array.from(values, (x) => numericBin(cuts, x));
+      expect(Buffer.compare(bins, expected)).toBe(0);
+    }
   });
 });
