@@ -2,9 +2,30 @@
 // (0 ok, 1 failure, 2 usage). Commands are thin wrappers over services.
 import { Command, CommanderError } from 'commander';
 import { ClaimlensError, exitCodeFor } from '../errors.ts';
-import { COMMANDS } from './commands/index.ts';
+import { COMMANDS, type CommandModule } from './commands/index.ts';
 
-export function buildProgram(): Command {
+/**
+ * The command `argv` runs: its first word that is neither an option nor the value of a global option
+ * (`-w PATH`, `--engine duckdb`). Undefined for `--help`, no command or an unknown one.
+ */
+function commandOf(program: Command, argv: readonly string[]): CommandModule | undefined {
+  const takesValue = new Set(
+    program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long]),
+  );
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (arg.startsWith('-')) {
+      if (!arg.includes('=') && takesValue.has(arg)) i++;
+      continue;
+    }
+    return COMMANDS.find((c) => c.name === arg);
+  }
+  return undefined;
+}
+
+/** The program with the command `argv` names registered, or every command for help and errors. */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('claimlens')
     .description(
       'Healthcare claims and revenue analytics: load, build, check and explore a claims warehouse.',
@@ -13,12 +34,13 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress output')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  const one = commandOf(program, argv);
+  for (const mod of await Promise.all((one ? [one] : COMMANDS).map((c) => c.load()))) mod.register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -1,39 +1,30 @@
-// Every CLI command, registered in the order `claimlens --help` lists them.
+// Every CLI command, in the order `claimlens --help` lists them. Each module is imported only when
+// its command runs (or for --help), so `claimlens kpi` does not load the server, the ML library or
+// the generator: a command's start-up is part of every answer it gives.
 import type { Command } from 'commander';
-import { register as audit } from './audit.ts';
-import { register as build } from './build.ts';
-import { register as demo } from './demo.ts';
-import { register as docs } from './docs.ts';
-import { register as exportCommand } from './export.ts';
-import { register as generate } from './generate.ts';
-import { register as init } from './init.ts';
-import { register as kpi } from './kpi.ts';
-import { register as load } from './load.ts';
-import { register as quality } from './quality.ts';
-import { register as report } from './report.ts';
-import { register as score } from './score.ts';
-import { register as serve } from './serve.ts';
-import { register as sql } from './sql.ts';
-import { register as token } from './token.ts';
-import { register as train } from './train.ts';
 
 type Register = (program: Command) => void;
 
-export const COMMANDS: Register[] = [
-  demo,
-  init,
-  generate,
-  load,
-  build,
-  sql,
-  kpi,
-  quality,
-  train,
-  score,
-  serve,
-  report,
-  exportCommand,
-  audit,
-  token,
-  docs,
+export interface CommandModule {
+  name: string;
+  load: () => Promise<{ register: Register }>;
+}
+
+export const COMMANDS: readonly CommandModule[] = [
+  { name: 'demo', load: () => import('./demo.ts') },
+  { name: 'init', load: () => import('./init.ts') },
+  { name: 'generate', load: () => import('./generate.ts') },
+  { name: 'load', load: () => import('./load.ts') },
+  { name: 'build', load: () => import('./build.ts') },
+  { name: 'sql', load: () => import('./sql.ts') },
+  { name: 'kpi', load: () => import('./kpi.ts') },
+  { name: 'quality', load: () => import('./quality.ts') },
+  { name: 'train', load: () => import('./train.ts') },
+  { name: 'score', load: () => import('./score.ts') },
+  { name: 'serve', load: () => import('./serve.ts') },
+  { name: 'report', load: () => import('./report.ts') },
+  { name: 'export', load: () => import('./export.ts') },
+  { name: 'audit', load: () => import('./audit.ts') },
+  { name: 'token', load: () => import('./token.ts') },
+  { name: 'docs', load: () => import('./docs.ts') },
 ];
