@@ -77,7 +77,7 @@ export function x12Warnings(x: X12Report): string[] {
 export const x12Adapter: SourceAdapter = {
   format: 'x12',
   title: 'X12 835/837',
-  docs: 'docs/x12.md',
+  docs: 'docs/sources/x12.md',
   partial: true,
   detect(dir, entries) {
     const files = x12Files(dir, entries);
