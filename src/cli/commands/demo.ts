@@ -33,8 +33,8 @@ function render(r: DemoReport): string {
     ...source,
     formatTable(rows),
     '',
-    `generate ${s.generate.toFixed(1)}s, load ${s.load.toFixed(1)}s (${r.quarantined} rows quarantined), build ${s.build.toFixed(1)}s (${r.models} models), total ${s.total.toFixed(1)}s`,
-    `warehouse: ${r.warehouse}  book: ${r.dir}`,
+    `${r.recognized ? '' : `generate ${s.generate.toFixed(1)}s, `}load ${s.load.toFixed(1)}s (${r.quarantined} rows quarantined), build ${s.build.toFixed(1)}s (${r.models} models), total ${s.total.toFixed(1)}s`,
+    `warehouse: ${r.warehouse}  ${r.recognized ? 'source' : 'book'}: ${r.dir}`,
     'next: claimlens kpi cost | claimlens kpi payers --period YYYYQn | claimlens quality | claimlens serve',
   ].join('\n');
 }
