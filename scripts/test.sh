@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): installs what is missing (npm packages; Debian packages that
-# browser and PostgreSQL tests need, once they exist), then typecheck, lint/format check, all tests.
+# browser and PostgreSQL engine tests need), then typecheck, lint/format check, all tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -20,6 +20,19 @@ export const configSchema = z
       .string()
       .default('claimlens.duckdb')
       .describe('Warehouse file (DuckDB), relative to the working directory.'),
+    engine: z
+      .enum(['duckdb', 'postgres'])
+      .default('duckdb')
+      .describe(
+        'Warehouse engine: duckdb (the embedded file, default) or postgres (a server at `url`; `warehouse` is then the DuckDB file loads go to and builds copy the input layer from). See docs/engines.md.',
+      ),
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a postgres://user:password@host:port/database URL')
+      .optional()
+      .describe(
+        'PostgreSQL connection URL for engine postgres; the CLAIMLENS_URL environment variable is used when unset (keeps passwords out of files).',
+      ),
     threads: z.number().int().positive().optional().describe('Engine threads; defaults to all cores.'),
     memoryLimit: z.string().optional().describe("Engine memory limit, for example '4GB'."),
     payers: payersConfigSchema,

@@ -31,6 +31,8 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
       'Healthcare claims and revenue analytics: load, build, check and explore a claims warehouse.',
     )
     .option('-w, --warehouse <path>', 'warehouse file (default: claimlens.duckdb or the config file)')
+    .option('--engine <engine>', 'warehouse engine: duckdb (default) or postgres (docs/engines.md)')
+    .option('--url <url>', 'PostgreSQL URL for --engine postgres (or CLAIMLENS_URL, or url in the config)')
     .option('-q, --quiet', 'no progress output')
     .showHelpAfterError()
     .exitOverride();

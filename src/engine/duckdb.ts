@@ -14,8 +14,11 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { ClaimlensError } from '../errors.ts';
+import { type Dialect, duckdbDialect } from './dialect.ts';
+import type { Row, SqlParam, SqlWarehouse } from './engine.ts';
+import { PostgresWarehouse } from './postgres/warehouse.ts';
 
-export type Row = Record<string, unknown>;
+export type { Row } from './engine.ts';
 
 export interface OpenOptions {
   readOnly?: boolean;
@@ -26,7 +29,9 @@ export interface OpenOptions {
 
 const NUMERIC_TYPES = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL)/;
 
-export class Warehouse {
+export class DuckDBWarehouse implements SqlWarehouse {
+  readonly engine = 'duckdb' as const;
+  readonly dialect: Dialect = duckdbDialect;
   readonly path: string;
   readonly readOnly: boolean;
   private readonly instance: DuckDBInstance;
@@ -40,7 +45,7 @@ export class Warehouse {
   }
 
   /** Opens (or creates, when writable) a warehouse file; `:memory:` gives a scratch warehouse for tests. */
-  static async open(path: string, options: OpenOptions = {}): Promise<Warehouse> {
+  static async open(path: string, options: OpenOptions = {}): Promise<DuckDBWarehouse> {
     const readOnly = options.readOnly ?? false;
     if (path !== ':memory:' && readOnly && !existsSync(path)) {
       throw new ClaimlensError(
@@ -55,7 +60,7 @@ export class Warehouse {
     try {
       const instance = await DuckDBInstance.create(path, config);
       const conn = await instance.connect();
-      const wh = new Warehouse(path, readOnly, instance, conn);
+      const wh = new DuckDBWarehouse(path, readOnly, instance, conn);
       await wh.run("SET TimeZone = 'UTC'");
       return wh;
     } catch (err) {
@@ -64,13 +69,13 @@ export class Warehouse {
   }
 
   /** Runs statements that return nothing of interest. */
-  async run(sql: string, params?: DuckDBValue[]): Promise<void> {
-    await this.conn.run(sql, params);
+  async run(sql: string, params?: SqlParam[]): Promise<void> {
+    await this.conn.run(sql, params as DuckDBValue[] | undefined);
   }
 
   /** Runs a query and returns its rows as plain objects (BIGINT and DECIMAL as numbers, dates as ISO strings). */
-  async all<T = Row>(sql: string, params?: DuckDBValue[]): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
+  async all<T = Row>(sql: string, params?: SqlParam[]): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params as DuckDBValue[] | undefined);
     const rows = reader.getRowObjectsJson() as Row[];
     const names = reader.columnNames();
     const types = reader.columnTypes();
@@ -92,7 +97,7 @@ export class Warehouse {
     return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
   }
 
-  async one<T = Row>(sql: string, params?: DuckDBValue[]): Promise<T | undefined> {
+  async one<T = Row>(sql: string, params?: SqlParam[]): Promise<T | undefined> {
     const rows = await this.all<T>(sql, params);
     return rows[0];
   }
@@ -111,6 +116,25 @@ export class Warehouse {
     this.instance.closeSync();
   }
 }
+
+/** True for a PostgreSQL connection URL (postgres:// or postgresql://) where a warehouse path is expected. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
+
+/**
+ * Code throughout claimlens names the warehouse type `Warehouse` and opens it with
+ * `Warehouse.open(config.warehouse)`. The type is any engine; `open` opens a DuckDB file, or a
+ * PostgreSQL server when given its URL (`--engine postgres --url ...` puts the URL there), so
+ * every reader (services, KPIs, the API) runs on either engine without knowing which.
+ */
+export const Warehouse = {
+  open(target: string, options: OpenOptions = {}): Promise<SqlWarehouse> {
+    if (isPostgresUrl(target)) return PostgresWarehouse.open(target, { readOnly: options.readOnly });
+    return DuckDBWarehouse.open(target, options);
+  },
+};
+export type Warehouse = SqlWarehouse;
 
 /** Quotes an identifier for DuckDB/PostgreSQL. */
 export function ident(name: string): string {
@@ -150,11 +174,11 @@ function removeStaleStaging(path: string): void {
  */
 export async function withStagedWarehouse<T>(
   path: string,
-  work: (wh: Warehouse) => Promise<T>,
+  work: (wh: DuckDBWarehouse) => Promise<T>,
   options: OpenOptions = {},
 ): Promise<T> {
   if (path === ':memory:') {
-    const wh = await Warehouse.open(path, options);
+    const wh = await DuckDBWarehouse.open(path, options);
     try {
       return await work(wh);
     } finally {
@@ -168,14 +192,14 @@ export async function withStagedWarehouse<T>(
   if (existsSync(path)) {
     if (existsSync(`${path}.wal`)) {
       // Fold a leftover write-ahead log into the file before copying it.
-      const wh = await Warehouse.open(path);
+      const wh = await DuckDBWarehouse.open(path);
       await wh.close();
     }
     copyFileSync(path, staged);
   }
-  let wh: Warehouse | undefined;
+  let wh: DuckDBWarehouse | undefined;
   try {
-    wh = await Warehouse.open(staged, options);
+    wh = await DuckDBWarehouse.open(staged, options);
     const result = await work(wh);
     await wh.close();
     wh = undefined;

@@ -45,7 +45,8 @@ export interface AuditEntry extends AuditEvent {
 /** The audit log beside a warehouse, unless configured elsewhere. */
 export function auditPathFor(warehousePath: string, configured?: string): string {
   if (configured) return resolve(configured);
-  if (warehousePath === ':memory:') return resolve(AUDIT_FILE);
+  // A server warehouse (postgres://...) has no folder: the log goes to the working directory.
+  if (warehousePath === ':memory:' || /^postgres(ql)?:\/\//i.test(warehousePath)) return resolve(AUDIT_FILE);
   return join(dirname(resolve(warehousePath)), AUDIT_FILE);
 }
 

@@ -1,7 +1,7 @@
 // Governance of ad-hoc SQL (`claimlens sql`): admin runs free read-only SQL; an allowlist role runs one
 // SELECT over its allowed relations inside a sandbox of views without identifier columns; others none.
 import { randomBytes } from 'node:crypto';
-import { ident, literal, Warehouse } from '../engine/duckdb.ts';
+import { ident, isPostgresUrl, literal, Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
 import { appendAudit } from './audit.ts';
 import { AccessDeniedError } from './errors.ts';
@@ -123,6 +123,13 @@ export async function openSandbox(
 ): Promise<Warehouse> {
   if (warehousePath === ':memory:')
     throw new ClaimlensError('sql', 'an in-memory warehouse cannot be sandboxed');
+  if (isPostgresUrl(warehousePath)) {
+    // The sandbox attaches the DuckDB file read-only; a server needs per-role views (docs/engines.md).
+    throw new ClaimlensError(
+      'sql',
+      'ad-hoc SQL for roles limited to some relations runs on the DuckDB engine only for now; ask an admin, or use the KPI endpoints',
+    );
+  }
   const wh = await Warehouse.open(':memory:', { threads: 1 });
   try {
     const alias = `wh_${randomBytes(8).toString('hex')}`;

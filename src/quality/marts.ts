@@ -38,7 +38,7 @@ export const QUALITY_CHECK_RESULT: MartSpec = {
     { name: 'checked_rows', sql: 'BIGINT', description: 'Units the check applies to (the denominator).' },
     {
       name: 'failing_pct',
-      sql: 'DOUBLE',
+      sql: 'DOUBLE PRECISION',
       description: 'failing_rows / checked_rows (0 to 1); null when nothing was checked.',
     },
     { name: 'status', sql: 'VARCHAR', description: 'pass, fail or skipped.' },
@@ -71,7 +71,11 @@ export const QUALITY_EHR_MATCH: MartSpec = {
       description: 'Claims (claim grain, reversed lines left out) of the month and type.',
     },
     { name: 'claims_matched', sql: 'BIGINT', description: 'Of those, claims with a matching encounter.' },
-    { name: 'claim_match_rate', sql: 'DOUBLE', description: 'claims_matched / claims; null when no claims.' },
+    {
+      name: 'claim_match_rate',
+      sql: 'DOUBLE PRECISION',
+      description: 'claims_matched / claims; null when no claims.',
+    },
     {
       name: 'encounters',
       sql: 'BIGINT',
@@ -84,7 +88,7 @@ export const QUALITY_EHR_MATCH: MartSpec = {
     },
     {
       name: 'encounter_match_rate',
-      sql: 'DOUBLE',
+      sql: 'DOUBLE PRECISION',
       description: 'encounters_matched / encounters; null when no encounters.',
     },
   ],
@@ -115,7 +119,7 @@ export const QUALITY_LEDGER_VARIANCE: MartSpec = {
     { name: 'variance_amount', sql: 'DECIMAL(18,2)', description: 'ledger_payer_payments - claims_paid.' },
     {
       name: 'variance_pct',
-      sql: 'DOUBLE',
+      sql: 'DOUBLE PRECISION',
       description: 'variance_amount / claims_paid; null when claims_paid is 0.',
     },
   ],

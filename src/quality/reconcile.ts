@@ -105,9 +105,9 @@ export const EHR_MATCH_SQL = `WITH claim AS (
 )
 SELECT coalesce(c.month, e.month) AS month, coalesce(c.claim_type, e.claim_type) AS claim_type,
        coalesce(c.claims, 0) AS claims, coalesce(c.claims_matched, 0) AS claims_matched,
-       CAST(c.claims_matched AS DOUBLE) / nullif(c.claims, 0) AS claim_match_rate,
+       CAST(c.claims_matched AS DOUBLE PRECISION) / nullif(c.claims, 0) AS claim_match_rate,
        coalesce(e.encounters, 0) AS encounters, coalesce(e.encounters_matched, 0) AS encounters_matched,
-       CAST(e.encounters_matched AS DOUBLE) / nullif(e.encounters, 0) AS encounter_match_rate
+       CAST(e.encounters_matched AS DOUBLE PRECISION) / nullif(e.encounters, 0) AS encounter_match_rate
 FROM claims AS c FULL JOIN encounters AS e ON e.month = c.month AND e.claim_type = c.claim_type
 ORDER BY month, claim_type`;
 
@@ -131,7 +131,7 @@ export const LEDGER_VARIANCE_SQL = `WITH ledger AS (
 )
 SELECT month, payer, claims_paid, ledger_payer_payments,
        ledger_payer_payments - claims_paid AS variance_amount,
-       CAST(ledger_payer_payments - claims_paid AS DOUBLE) / nullif(claims_paid, 0) AS variance_pct
+       CAST(ledger_payer_payments - claims_paid AS DOUBLE PRECISION) / nullif(claims_paid, 0) AS variance_pct
 FROM joined
 WHERE month IN (SELECT month FROM ledger)
 ORDER BY month, payer`;

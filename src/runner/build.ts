@@ -5,6 +5,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OpenOptions, Warehouse } from '../engine/duckdb.ts';
 import { ident, literal, withStagedWarehouse } from '../engine/duckdb.ts';
+import { publishInputLayer } from '../engine/postgres/publish.ts';
+import { PostgresWarehouse } from '../engine/postgres/warehouse.ts';
 import { ClaimlensError } from '../errors.ts';
 import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
 import { createTableSql } from '../input/ddl.ts';
@@ -29,6 +31,16 @@ export interface BuildOptions {
   afterModels?: BuildHook[];
   onProgress?: OnModelProgress;
   open?: OpenOptions;
+}
+
+export interface PostgresBuildOptions extends Omit<BuildOptions, 'open'> {
+  /**
+   * A DuckDB warehouse (from `claimlens load`) whose input layer is copied into the server first
+   * (COPY, streamed); without it the server's own `input` schema is built from.
+   */
+  inputFrom?: string;
+  /** Progress of the input copy. */
+  onStep?: (message: string) => void;
 }
 
 export interface BuiltModel {
@@ -70,37 +82,86 @@ export async function buildWarehouse(
       `no warehouse at ${warehousePath}: run \`claimlens load DIR\` first to load the input layer`,
     );
   }
-  const buildId = randomUUID();
-  const started = new Date();
   return withStagedWarehouse(
     warehousePath,
-    async (wh) => {
-      const createdEmptyInputs = await ensureInputLayer(wh, warehousePath);
-      for (const hook of options.beforeModels ?? []) await hook(wh);
-      await dropRetiredModels(wh, models);
-      const runs = await runModels(wh, models, options.onProgress);
-      for (const hook of options.afterModels ?? []) await hook(wh);
-      await recordBuild(wh, buildId, runs);
-      const finished = new Date();
-      return {
-        buildId,
-        warehouse: warehousePath,
-        startedAt: started.toISOString(),
-        finishedAt: finished.toISOString(),
-        seconds: (finished.getTime() - started.getTime()) / 1000,
-        models: runs.map((r) => ({
-          model: r.model.id,
-          layer: r.model.layer,
-          file: r.model.file,
-          materialized: r.model.materialized,
-          rows: r.rows,
-          seconds: r.seconds,
-        })),
-        createdEmptyInputs,
-      };
-    },
+    (wh) => buildIn(wh, warehousePath, models, options),
     options.open,
   );
+}
+
+/**
+ * Builds a PostgreSQL warehouse at `url`, optionally copying the input layer of the DuckDB file
+ * `inputFrom` first. Everything runs in one transaction (PostgreSQL DDL is transactional), so a
+ * failed build rolls back to the previous warehouse and readers never see half a build.
+ */
+export async function buildPostgresWarehouse(
+  url: string,
+  options: PostgresBuildOptions = {},
+): Promise<BuildReport> {
+  const models = orderModels(loadModels(options.modelsDir ?? DEFAULT_MODELS_DIR));
+  if (options.inputFrom !== undefined && !existsSync(options.inputFrom)) {
+    throw new ClaimlensError(
+      'warehouse',
+      `no warehouse at ${options.inputFrom} to copy the input layer from: run \`claimlens load DIR\` first`,
+    );
+  }
+  const wh = await PostgresWarehouse.open(url);
+  try {
+    // The models join large intermediate results with no indexes; PostgreSQL's row estimates for
+    // multi-column joins of CTEs are often 1, and a nested loop chosen on that takes minutes where
+    // a hash join takes a second. Discouraged for this session only (still used where it is the
+    // only plan, e.g. LATERAL).
+    await wh.run('SET enable_nestloop = off');
+    await wh.run('BEGIN');
+    if (options.inputFrom !== undefined) {
+      const copied = await publishInputLayer(options.inputFrom, wh);
+      const rows = copied.reduce((a, c) => a + c.rows, 0);
+      options.onStep?.(
+        `copied ${copied.length} input tables (${rows.toLocaleString('en-US')} rows) from ${options.inputFrom} with COPY`,
+      );
+    }
+    const report = await buildIn(wh, wh.path, models, options);
+    await wh.run('COMMIT');
+    return report;
+  } catch (err) {
+    await wh.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await wh.close();
+  }
+}
+
+async function buildIn(
+  wh: Warehouse,
+  label: string,
+  models: readonly Model[],
+  options: Omit<BuildOptions, 'open' | 'modelsDir'>,
+): Promise<BuildReport> {
+  const buildId = randomUUID();
+  const started = new Date();
+  const createdEmptyInputs = await ensureInputLayer(wh, label);
+  for (const hook of options.beforeModels ?? []) await hook(wh);
+  await dropRetiredModels(wh, models);
+  const runs = await runModels(wh, models, options.onProgress);
+  for (const hook of options.afterModels ?? []) await hook(wh);
+  await recordBuild(wh, buildId, runs);
+  const finished = new Date();
+  return {
+    buildId,
+    warehouse: label,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    seconds: (finished.getTime() - started.getTime()) / 1000,
+    models: runs.map((r) => ({
+      model: r.model.id,
+      layer: r.model.layer,
+      file: r.model.file,
+      materialized: r.model.materialized,
+      rows: r.rows,
+      seconds: r.seconds,
+    })),
+    createdEmptyInputs,
+  };
 }
 
 /**
@@ -126,7 +187,9 @@ async function ensureInputLayer(wh: Warehouse, warehousePath: string): Promise<s
       `${warehousePath} lacks required input tables ${required.map((m) => `${INPUT_SCHEMA}.${m.name}`).join(', ')}: run \`claimlens load DIR\` with their files`,
     );
   }
-  for (const m of missing) await wh.run(createTableSql(INPUT_TABLES.find((t) => t.name === m.name)!));
+  if (missing.length > 0) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${ident(INPUT_SCHEMA)}`);
+  for (const m of missing)
+    await wh.run(createTableSql(INPUT_TABLES.find((t) => t.name === m.name)!, wh.dialect));
   return missing.map((m) => m.name);
 }
 
@@ -142,7 +205,10 @@ async function dropRetiredModels(wh: Warehouse, models: readonly Model[]): Promi
   for (const p of previous) {
     if (current.has(`${p.layer}.${p.model}`)) continue;
     await wh.run(
-      `DROP ${p.table_type === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${modelTable({ layer: p.layer as Model['layer'], name: p.model })}`,
+      wh.dialect.dropRelation(
+        p.table_type === 'VIEW' ? 'VIEW' : 'TABLE',
+        modelTable({ layer: p.layer as Model['layer'], name: p.model }),
+      ),
     );
   }
 }
@@ -168,9 +234,10 @@ async function recordBuild(wh: Warehouse, buildId: string, runs: readonly ModelR
     model VARCHAR NOT NULL,
     layer VARCHAR NOT NULL,
     "rows" BIGINT NOT NULL,
-    seconds DOUBLE NOT NULL
+    seconds ${wh.dialect.sqlType('number')} NOT NULL
   )`);
-  await wh.run(`CREATE OR REPLACE TABLE ${meta}.model_doc (
+  await wh.run(wh.dialect.dropRelation('TABLE', `${meta}.model_doc`));
+  await wh.run(`CREATE TABLE ${meta}.model_doc (
     model VARCHAR NOT NULL,
     layer VARCHAR NOT NULL,
     materialized VARCHAR NOT NULL,

@@ -5,9 +5,11 @@ export {
   type BuildOptions,
   type BuildReport,
   type BuiltModel,
+  buildPostgresWarehouse,
   buildWarehouse,
   DEFAULT_MODELS_DIR,
   META_SCHEMA,
+  type PostgresBuildOptions,
 } from './build.ts';
 export {
   type ColumnDoc,

@@ -56,8 +56,10 @@ export async function queryWarehouse(
   const caller = options.caller ?? cliCaller(govConfig);
   const open = () => Warehouse.open(warehousePath, { ...options.open, readOnly: true });
   return governSql(gov, caller, warehousePath, body, { limit: limit ?? 0 }, open, async (wh) => {
-    // Cannot be turned back on in this session, so a query cannot read or write files.
-    await wh.run('SET enable_external_access = false');
+    // Cannot be turned back on in this session, so a query cannot read or write files. A
+    // PostgreSQL session is read-only already (default_transaction_read_only); reading server
+    // files needs a role the URL should not have (docs/engines.md).
+    if (wh.engine === 'duckdb') await wh.run('SET enable_external_access = false');
     const wrap = limit !== undefined && WRAPPABLE.test(blanked);
     const text = wrap ? `SELECT * FROM (\n${body}\n) AS q LIMIT ${limit + 1}` : body;
     let rows = await engine(() => wh.all(text));
@@ -76,7 +78,7 @@ async function engine<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     const message = (err as Error).message;
-    if (/read-only mode/i.test(message)) {
+    if (/read-only mode|read-only transaction/i.test(message)) {
       throw new ClaimlensError(
         'sql',
         `claimlens sql only reads the warehouse (${message}); change it with \`claimlens load\` and \`claimlens build\``,

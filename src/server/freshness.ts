@@ -26,7 +26,7 @@ export async function freshness(wh: Warehouse): Promise<Freshness> {
       `SELECT table_name, count(*) AS files, sum(rows_read) AS rows_read, sum(rows_loaded) AS rows_loaded,
               sum(rows_quarantined) AS rows_quarantined, strftime(max(loaded_at), ${ISO}) AS loaded_at
        FROM input.load_log
-       WHERE (table_name, load_id) IN (SELECT (table_name, max(load_id)) FROM input.load_log GROUP BY table_name)
+       WHERE (table_name, load_id) IN (SELECT table_name, max(load_id) FROM input.load_log GROUP BY table_name)
        GROUP BY table_name
        ORDER BY table_name`,
     );

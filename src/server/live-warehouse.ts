@@ -1,7 +1,8 @@
 // The server's read-only view of the warehouse file: builds replace the file atomically by rename, so
 // each request checks the file's identity and a new build is reopened while requests on the old one finish.
 import { statSync } from 'node:fs';
-import { type OpenOptions, Warehouse } from '../engine/duckdb.ts';
+import { isPostgresUrl, type OpenOptions, Warehouse } from '../engine/duckdb.ts';
+import { redactUrl } from '../engine/engine.ts';
 import { ClaimlensError } from '../errors.ts';
 
 /** One opened build of the file, closed once the server has moved on and its last request is done. */
@@ -73,11 +74,11 @@ export class LiveWarehouse {
    */
   async acquire(): Promise<Lease> {
     if (this.closed) throw new ClaimlensError('warehouse', 'the server is shutting down');
-    const state = fileState(this.path);
+    const state = isPostgresUrl(this.path) ? await this.serverState() : fileState(this.path);
     if (!state) {
       throw new ClaimlensError(
         'warehouse',
-        `no warehouse at ${this.path}: run \`claimlens load DIR\` and \`claimlens build\` first`,
+        `no warehouse at ${redactUrl(this.path)}: run \`claimlens load DIR\` and \`claimlens build\` first`,
       );
     }
     let opened = this.current;
@@ -99,6 +100,31 @@ export class LiveWarehouse {
         if (this.active === 0) this.drained?.();
       },
     };
+  }
+
+  /**
+   * A PostgreSQL warehouse has no file to stat: a build commits in one transaction and appends to
+   * meta.build_log, so the last build's id and time identify what the server holds now.
+   */
+  private async serverState(): Promise<FileState | undefined> {
+    let wh = this.current?.wh;
+    let temporary = false;
+    if (!wh) {
+      wh = await Warehouse.open(this.path, { readOnly: true });
+      temporary = true;
+    }
+    try {
+      if (!(await wh.tableExists('meta', 'build_log'))) return undefined;
+      const r = await wh.one<{ id: string | null; at: string | null; size: number }>(
+        `SELECT max(finished_at || ' ' || build_id) AS id, max(finished_at) AS at,
+                pg_database_size(current_database()) AS size
+         FROM meta.build_log`,
+      );
+      if (!r?.id) return undefined;
+      return { identity: r.id, modifiedAt: new Date(`${r.at!.replace(' ', 'T')}Z`), sizeBytes: r.size };
+    } finally {
+      if (temporary) await wh.close();
+    }
   }
 
   /** Opens the file's new build once, however many requests notice the change at the same time. */

@@ -77,7 +77,7 @@ const MEASURES_SQL = `
   count(*) FILTER (WHERE adherent) AS adherent_members,
   count(*) FILTER (WHERE adherent) / nullif(count(*) FILTER (WHERE measured), 0) AS adherent_rate,
   avg(pdc) FILTER (WHERE measured) AS mean_pdc,
-  median(pdc) FILTER (WHERE measured) AS median_pdc,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY pdc) FILTER (WHERE measured) AS median_pdc,
   avg(gap_days) FILTER (WHERE measured) AS mean_gap_days`;
 
 async function requireMart(wh: Warehouse): Promise<void> {
@@ -149,7 +149,7 @@ export async function adherenceSummary(
   const members = (await wh.one<{ measured: number; adherent: number }>(
     `SELECT count(*) AS measured, count(*) FILTER (WHERE all_adherent) AS adherent
      FROM (SELECT person_id, bool_and(adherent) AS all_adherent FROM ${MEMBER_MART}
-           WHERE ${f.sql} AND measured GROUP BY person_id)`,
+           WHERE ${f.sql} AND measured GROUP BY person_id) AS member_adherence`,
     f.args,
   ))!;
   const classes = PDC_CLASSES.map(

@@ -479,8 +479,8 @@ export async function concentration(
        FROM member
      ),
      pos AS (
-       SELECT g.k, CAST(g.k AS DOUBLE) / ${points} AS member_share,
-              CAST(g.k * t.n AS DOUBLE) / ${points} AS x, floor(CAST(g.k * t.n AS DOUBLE) / ${points}) AS fl,
+       SELECT g.k, CAST(g.k AS DOUBLE PRECISION) / ${points} AS member_share,
+              CAST(g.k * t.n AS DOUBLE PRECISION) / ${points} AS x, floor(CAST(g.k * t.n AS DOUBLE PRECISION) / ${points}) AS fl,
               t.n, t.total
        FROM generate_series(0, ${points}) AS g(k) CROSS JOIN tot AS t
      )

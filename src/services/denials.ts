@@ -150,9 +150,9 @@ function scopeWhere(scope: DenialScope, alias = ''): { sql: string; args: DuckDB
 // Sums of the monthly cube and the rates derived from them; `key` and `detail` are filled by callers.
 const METRIC_SELECT = `
   CAST(coalesce(sum(adjudicated_lines), 0) AS BIGINT) AS adjudicated_lines,
-  CAST(coalesce(sum(adjudicated_charges), 0) AS DOUBLE) AS adjudicated_charges,
+  CAST(coalesce(sum(adjudicated_charges), 0) AS DOUBLE PRECISION) AS adjudicated_charges,
   CAST(coalesce(sum(initial_denied_lines), 0) AS BIGINT) AS initial_denied_lines,
-  CAST(coalesce(sum(initial_denied_charges), 0) AS DOUBLE) AS initial_denied_charges,
+  CAST(coalesce(sum(initial_denied_charges), 0) AS DOUBLE PRECISION) AS initial_denied_charges,
   CASE WHEN sum(adjudicated_lines) > 0
     THEN round(100.0 * sum(initial_denied_lines) / sum(adjudicated_lines), 2) END AS initial_denial_rate_pct,
   CASE WHEN sum(adjudicated_charges) > 0
@@ -160,19 +160,19 @@ const METRIC_SELECT = `
   CAST(coalesce(sum(final_denied_lines), 0) AS BIGINT) AS final_denied_lines,
   CASE WHEN sum(adjudicated_lines) > 0
     THEN round(100.0 * sum(final_denied_lines) / sum(adjudicated_lines), 2) END AS final_denial_rate_pct,
-  round(CAST(coalesce(sum(revenue_at_risk), 0) AS DOUBLE), 2) AS revenue_at_risk,
+  round(CAST(coalesce(sum(revenue_at_risk), 0) AS DOUBLE PRECISION), 2) AS revenue_at_risk,
   CAST(coalesce(sum(preventable_lines), 0) AS BIGINT) AS preventable_lines,
   CAST(coalesce(sum(initial_denied_lines) FILTER (WHERE denial_root_cause <> 'unknown'), 0) AS BIGINT) AS known_cause_lines,
   CASE WHEN sum(initial_denied_lines) FILTER (WHERE denial_root_cause <> 'unknown') > 0
     THEN round(100.0 * sum(preventable_lines) / sum(initial_denied_lines) FILTER (WHERE denial_root_cause <> 'unknown'), 2)
   END AS preventable_share_pct,
-  round(CAST(coalesce(sum(preventable_revenue_at_risk), 0) AS DOUBLE), 2) AS preventable_revenue_at_risk,
+  round(CAST(coalesce(sum(preventable_revenue_at_risk), 0) AS DOUBLE PRECISION), 2) AS preventable_revenue_at_risk,
   CAST(coalesce(sum(recovered_lines), 0) AS BIGINT) AS recovered_lines,
-  round(CAST(coalesce(sum(recovered_amount), 0) AS DOUBLE), 2) AS recovered_amount,
+  round(CAST(coalesce(sum(recovered_amount), 0) AS DOUBLE PRECISION), 2) AS recovered_amount,
   CASE WHEN sum(initial_denied_lines) > 0
     THEN round(100.0 * sum(recovered_lines) / sum(initial_denied_lines), 2) END AS overturn_rate_pct,
-  CAST(coalesce(sum(write_off_charges), 0) AS DOUBLE) AS write_off_charges,
-  round(CAST(coalesce(sum(write_off_expected), 0) AS DOUBLE), 2) AS write_off_expected`;
+  CAST(coalesce(sum(write_off_charges), 0) AS DOUBLE PRECISION) AS write_off_charges,
+  round(CAST(coalesce(sum(write_off_expected), 0) AS DOUBLE PRECISION), 2) AS write_off_expected`;
 
 /**
  * Denial totals of the scope: rates by count and dollars, revenue at risk, preventable share,
@@ -255,11 +255,11 @@ SELECT
   ${hasLevel2 ? '(SELECT min(description) FROM codes.hcpcs_level2 AS c WHERE c.code = s.hcpcs_code)' : 'CAST(NULL AS VARCHAR)'} AS description,
   CAST(s.adjudicated_lines AS BIGINT) AS adjudicated_lines,
   CAST(s.initial_denied_lines AS BIGINT) AS initial_denied_lines,
-  CAST(s.initial_denied_charges AS DOUBLE) AS initial_denied_charges,
+  CAST(s.initial_denied_charges AS DOUBLE PRECISION) AS initial_denied_charges,
   round(100.0 * s.initial_denied_lines / s.adjudicated_lines, 2) AS initial_denial_rate_pct,
-  round(CAST(s.revenue_at_risk AS DOUBLE), 2) AS revenue_at_risk,
+  round(CAST(s.revenue_at_risk AS DOUBLE PRECISION), 2) AS revenue_at_risk,
   CAST(s.final_denied_lines AS BIGINT) AS final_denied_lines,
-  CAST(s.write_off_charges AS DOUBLE) AS write_off_charges
+  CAST(s.write_off_charges AS DOUBLE PRECISION) AS write_off_charges
 FROM s
 ORDER BY s.initial_denied_charges DESC, s.hcpcs_code
 LIMIT ${Math.max(1, Math.floor(limit))}`,

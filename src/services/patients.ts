@@ -124,8 +124,8 @@ function personSql(
     ? `
     SELECT
       person_id,
-      CAST(billed_amount AS DOUBLE) AS billed,
-      CAST(paid_amount AS DOUBLE) AS paid,
+      CAST(billed_amount AS DOUBLE PRECISION) AS billed,
+      CAST(paid_amount AS DOUBLE PRECISION) AS paid,
       CAST(claims_billed AS BIGINT) AS claims_billed,
       first_billed_date,
       last_billed_date,
@@ -135,8 +135,8 @@ function personSql(
     : `
     SELECT
       person_id,
-      round(CAST(sum(billed_amount) AS DOUBLE), 2) AS billed,
-      round(CAST(sum(paid_amount) AS DOUBLE), 2) AS paid,
+      round(CAST(sum(billed_amount) AS DOUBLE PRECISION), 2) AS billed,
+      round(CAST(sum(paid_amount) AS DOUBLE PRECISION), 2) AS paid,
       CAST(count(*) FILTER (WHERE billed_amount <> 0) AS BIGINT) AS claims_billed,
       min(event_date) FILTER (WHERE billed_amount <> 0) AS first_billed_date,
       max(event_date) FILTER (WHERE billed_amount <> 0) AS last_billed_date,
@@ -156,7 +156,7 @@ person AS (
     pa.payer_type,
     pa.state,
     f.household_size,
-    CAST(f.household_income AS DOUBLE) AS household_income,
+    CAST(f.household_income AS DOUBLE PRECISION) AS household_income,
     f.guideline_amount,
     f.fpl_pct,
     CASE

@@ -124,10 +124,10 @@ SELECT
   payer_type,
   has_contract,
   claims,
-  CAST(charges AS DOUBLE) AS charges,
-  CAST(allowed AS DOUBLE) AS allowed,
+  CAST(charges AS DOUBLE PRECISION) AS charges,
+  CAST(allowed AS DOUBLE PRECISION) AS allowed,
   round(expected_payment, 2) AS expected_payment,
-  CAST(expected_paid_amount AS DOUBLE) AS expected_paid_amount,
+  CAST(expected_paid_amount AS DOUBLE PRECISION) AS expected_paid_amount,
   round(expected_payment - expected_paid_amount, 2) AS net_variance,
   CASE
     WHEN expected_payment > 0 THEN round(100 * (expected_payment - expected_paid_amount) / expected_payment, 2)
@@ -135,7 +135,7 @@ SELECT
   adjudicated_lines,
   denied_lines,
   CASE WHEN adjudicated_lines > 0 THEN round(100.0 * denied_lines / adjudicated_lines, 2) END AS denial_rate_pct,
-  CAST(payments AS DOUBLE) AS payments,
+  CAST(payments AS DOUBLE PRECISION) AS payments,
   paid_claims,
   round(avg_days_to_pay, 1) AS avg_days_to_pay,
   round(median_days_to_pay, 1) AS median_days_to_pay

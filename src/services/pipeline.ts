@@ -2,8 +2,10 @@
 // one staged (atomic) build. The CLI, the demo and the benchmark call this one function.
 import { loadCodesets } from '../codesets/registry.ts';
 import { type Config, loadConfig } from '../config.ts';
-import type { OpenOptions } from '../engine/duckdb.ts';
-import { type BuildReport, buildWarehouse } from '../runner/index.ts';
+import type { OpenOptions, Warehouse } from '../engine/duckdb.ts';
+import { publishCodesets } from '../engine/postgres/publish.ts';
+import type { PostgresWarehouse } from '../engine/postgres/warehouse.ts';
+import { type BuildReport, buildPostgresWarehouse, buildWarehouse } from '../runner/index.ts';
 import type { OnModelProgress } from '../runner/run.ts';
 import { materializeQuality } from './quality.ts';
 import { materializeReadmissionModel } from './readmissions.ts';
@@ -19,14 +21,46 @@ export interface ProductBuildOptions {
 }
 
 export function buildProduct(warehousePath: string, options: ProductBuildOptions = {}): Promise<BuildReport> {
-  const step = options.onStep ?? (() => undefined);
-  const config = options.config ?? loadConfig();
   return buildWarehouse(warehousePath, {
     modelsDir: options.modelsDir,
     open: options.open,
     onProgress: options.onProgress,
+    ...productHooks(options),
+  });
+}
+
+/**
+ * The same product build on a PostgreSQL server (`--engine postgres --url ...`): the input layer
+ * of the DuckDB file `inputFrom` (what `claimlens load` made) is copied in first when given.
+ */
+export function buildProductOnPostgres(
+  url: string,
+  options: ProductBuildOptions & { inputFrom?: string } = {},
+): Promise<BuildReport> {
+  return buildPostgresWarehouse(url, {
+    modelsDir: options.modelsDir,
+    onProgress: options.onProgress,
+    inputFrom: options.inputFrom,
+    onStep: options.onStep,
+    ...productHooks(options),
+  });
+}
+
+function productHooks(options: ProductBuildOptions): {
+  beforeModels: ((wh: Warehouse) => Promise<void>)[];
+  afterModels: ((wh: Warehouse) => Promise<void>)[];
+} {
+  const step = options.onStep ?? (() => undefined);
+  const config = options.config ?? loadConfig();
+  return {
     beforeModels: [
       async (wh) => {
+        if (wh.engine === 'postgres') {
+          // DuckDB's CSV reader loads and checks them; the server gets the result with COPY.
+          const copied = await publishCodesets(wh as PostgresWarehouse);
+          step(`copied ${copied.length} code sets into schema codes`);
+          return;
+        }
         const loaded = await loadCodesets(wh);
         step(`loaded ${loaded.filter((c) => c.loaded).length} code sets into schema codes`);
       },
@@ -47,5 +81,5 @@ export function buildProduct(warehousePath: string, options: ProductBuildOptions
         );
       },
     ],
-  });
+  };
 }

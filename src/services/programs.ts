@@ -233,9 +233,9 @@ ranked AS (
 )
 SELECT
   count(*) AS members,
-  count(*) FILTER (WHERE rn <= ceil(n * CAST($4 AS DOUBLE) / 100)) AS cohort_members,
-  CAST(coalesce(sum(paid) FILTER (WHERE rn <= ceil(n * CAST($4 AS DOUBLE) / 100)), 0) AS DOUBLE) AS cohort_spend,
-  CAST(coalesce(sum(paid), 0) AS DOUBLE) AS total_spend
+  count(*) FILTER (WHERE rn <= ceil(n * CAST($4 AS DOUBLE PRECISION) / 100)) AS cohort_members,
+  CAST(coalesce(sum(paid) FILTER (WHERE rn <= ceil(n * CAST($4 AS DOUBLE PRECISION) / 100)), 0) AS DOUBLE PRECISION) AS cohort_spend,
+  CAST(coalesce(sum(paid), 0) AS DOUBLE PRECISION) AS total_spend
 FROM ranked`,
     [w.from, w.to, payer ?? null, cfg.careManagement.cohortTopPct],
   ))!;
@@ -328,8 +328,8 @@ export async function denialBaseline(
 SELECT
   count(DISTINCT claim_id) AS claims,
   count(*) AS lines,
-  CAST(coalesce(sum(charge_amount), 0) AS DOUBLE) AS charges,
-  CAST(coalesce(sum(expected_payment), 0) AS DOUBLE) AS expected,
+  CAST(coalesce(sum(charge_amount), 0) AS DOUBLE PRECISION) AS charges,
+  CAST(coalesce(sum(expected_payment), 0) AS DOUBLE PRECISION) AS expected,
   count(*) FILTER (WHERE expected_basis <> 'contract') AS estimated
 FROM hit
 WHERE first_remit_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)

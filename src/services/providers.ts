@@ -3,7 +3,7 @@
 // engagement cost model, top performers and segment migration. Definitions in docs/marts/providers.md.
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Config } from '../config.ts';
-import type { Warehouse } from '../engine/duckdb.ts';
+import { ident, type Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError, UsageError } from '../errors.ts';
 import type { KpiDomain, KpiResult } from './kpi.ts';
 import { requireModels } from './payers.ts';
@@ -129,7 +129,7 @@ function rfmCte(p: Params, name: string, scope: ProviderScope, asOf: string): st
     ${d} - max(service_date) AS recency_days,
     ${d} - min(service_date) AS tenure_days,
     count(*) FILTER (WHERE ${inWindow}) AS frequency,
-    CAST(coalesce(sum(paid_amount) FILTER (WHERE ${inWindow}), 0) AS DOUBLE) AS monetary
+    CAST(coalesce(sum(paid_amount) FILTER (WHERE ${inWindow}), 0) AS DOUBLE PRECISION) AS monetary
   FROM intermediate.provider_claim
   WHERE provider_role = ${role} AND service_date <= ${d}
     AND (CAST(${payer} AS VARCHAR) IS NULL OR payer = ${payer})
@@ -139,7 +139,7 @@ function rfmCte(p: Params, name: string, scope: ProviderScope, asOf: string): st
 
 // Precedence follows PROVIDER_SEGMENTS: the first rule a provider meets names its segment.
 function segmentCte(p: Params, name: string, rfm: string, t: SegmentThresholds, newDays: number): string {
-  const v = (n: ThresholdName) => `CAST(${p.add(t[n].value)} AS DOUBLE)`;
+  const v = (n: ThresholdName) => `CAST(${p.add(t[n].value)} AS DOUBLE PRECISION)`;
   const mh = v('monetaryHigh');
   const highValue = `(monetary > 0 AND monetary >= ${mh})`;
   const dormant = `recency_days > ${v('recencyDormantDays')}`;
@@ -184,7 +184,7 @@ export async function segmentThresholds(
   const p = new Params();
   const cols = THRESHOLDS.map(
     (t) =>
-      `round(percentile_cont(${p.add(cfg.percentiles[t.pct])}) WITHIN GROUP (ORDER BY ${t.metric}), 2) AS ${t.name}`,
+      `round(percentile_cont(${p.add(cfg.percentiles[t.pct])}) WITHIN GROUP (ORDER BY ${t.metric}), 2) AS ${ident(t.name)}`,
   );
   const sql = `WITH ${rfmCte(p, 'rfm', scope, scope.asOf)}\nSELECT ${cols.join(',\n  ')} FROM rfm WHERE frequency > 0`;
   const derived = (await wh.one<Record<ThresholdName, number | null>>(sql, p.values))!;

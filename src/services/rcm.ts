@@ -215,9 +215,9 @@ aged AS (
 SELECT
   payer,
   bucket,
-  round(CAST(sum(payer_open) AS DOUBLE), 2) AS payer_open,
-  round(CAST(sum(patient_open) AS DOUBLE), 2) AS patient_open,
-  round(CAST(sum(payer_open + patient_open) AS DOUBLE), 2) AS total
+  round(CAST(sum(payer_open) AS DOUBLE PRECISION), 2) AS payer_open,
+  round(CAST(sum(patient_open) AS DOUBLE PRECISION), 2) AS patient_open,
+  round(CAST(sum(payer_open + patient_open) AS DOUBLE PRECISION), 2) AS total
 FROM aged
 GROUP BY payer, bucket
 ORDER BY payer, bucket`,
@@ -239,7 +239,7 @@ export async function arSummary(
   const args: DuckDBValue[] = [addDays(scope.asOf, -(windowDays - 1)), scope.asOf];
   const payer = payerFilter(scope, args);
   const r = await wh.one<{ net_revenue: number | null }>(
-    `SELECT CAST(sum(net_revenue) AS DOUBLE) AS net_revenue FROM marts.rcm_daily
+    `SELECT CAST(sum(net_revenue) AS DOUBLE PRECISION) AS net_revenue FROM marts.rcm_daily
      WHERE day BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)${payer}`,
     args,
   );
@@ -328,23 +328,23 @@ SELECT
   CASE WHEN adjudicated_claims > 0 THEN round(100.0 * clean_claims / adjudicated_claims, 2) END AS clean_claim_rate_pct,
   CAST(coalesce(claim_lines, 0) AS BIGINT) AS claim_lines,
   CAST(coalesce(initially_denied_lines, 0) AS BIGINT) AS initially_denied_lines,
-  round(CAST(coalesce(charges, 0) AS DOUBLE), 2) AS charges,
-  round(CAST(coalesce(net_revenue, 0) AS DOUBLE), 2) AS net_revenue,
-  round(CAST(coalesce(payer_paid, 0) AS DOUBLE), 2) AS payer_paid,
-  round(CAST(coalesce(patient_paid, 0) AS DOUBLE), 2) AS patient_paid,
-  round(CAST(coalesce(contractual, 0) AS DOUBLE), 2) AS contractual,
-  round(CAST(coalesce(denial_write_off, 0) AS DOUBLE), 2) AS denial_write_off,
-  round(CAST(greatest(coalesce(bad_debt, 0), 0) AS DOUBLE), 2) AS bad_debt,
-  CASE WHEN charges > 0 THEN round(100 * CAST(payer_paid + patient_paid AS DOUBLE) / CAST(charges AS DOUBLE), 2) END
+  round(CAST(coalesce(charges, 0) AS DOUBLE PRECISION), 2) AS charges,
+  round(CAST(coalesce(net_revenue, 0) AS DOUBLE PRECISION), 2) AS net_revenue,
+  round(CAST(coalesce(payer_paid, 0) AS DOUBLE PRECISION), 2) AS payer_paid,
+  round(CAST(coalesce(patient_paid, 0) AS DOUBLE PRECISION), 2) AS patient_paid,
+  round(CAST(coalesce(contractual, 0) AS DOUBLE PRECISION), 2) AS contractual,
+  round(CAST(coalesce(denial_write_off, 0) AS DOUBLE PRECISION), 2) AS denial_write_off,
+  round(CAST(greatest(coalesce(bad_debt, 0), 0) AS DOUBLE PRECISION), 2) AS bad_debt,
+  CASE WHEN charges > 0 THEN round(100 * CAST(payer_paid + patient_paid AS DOUBLE PRECISION) / CAST(charges AS DOUBLE PRECISION), 2) END
     AS gross_collection_rate_pct,
   CASE WHEN charges - contractual > 0
-    THEN round(100 * CAST(payer_paid + patient_paid AS DOUBLE) / CAST(charges - contractual AS DOUBLE), 2) END
+    THEN round(100 * CAST(payer_paid + patient_paid AS DOUBLE PRECISION) / CAST(charges - contractual AS DOUBLE PRECISION), 2) END
     AS net_collection_rate_pct,
-  CASE WHEN charges > 0 THEN round(100 * CAST(contractual AS DOUBLE) / CAST(charges AS DOUBLE), 2) END
+  CASE WHEN charges > 0 THEN round(100 * CAST(contractual AS DOUBLE PRECISION) / CAST(charges AS DOUBLE PRECISION), 2) END
     AS contractual_write_off_pct,
-  CASE WHEN charges > 0 THEN round(100 * CAST(denial_write_off AS DOUBLE) / CAST(charges AS DOUBLE), 2) END
+  CASE WHEN charges > 0 THEN round(100 * CAST(denial_write_off AS DOUBLE PRECISION) / CAST(charges AS DOUBLE PRECISION), 2) END
     AS denial_write_off_pct,
-  CASE WHEN charges > 0 THEN round(100 * CAST(greatest(coalesce(bad_debt, 0), 0) AS DOUBLE) / CAST(charges AS DOUBLE), 2) END
+  CASE WHEN charges > 0 THEN round(100 * CAST(greatest(coalesce(bad_debt, 0), 0) AS DOUBLE PRECISION) / CAST(charges AS DOUBLE PRECISION), 2) END
     AS bad_debt_pct
 FROM s
 ORDER BY dimension, charges DESC, key`,
@@ -405,20 +405,20 @@ export async function cashMetrics(wh: Warehouse, scope: RcmScope, cfg: RcmConfig
     `
 WITH d AS (
   SELECT
-    CAST(sum(payer_cash) AS DOUBLE) AS payer_cash,
-    CAST(sum(patient_cash) AS DOUBLE) AS patient_cash,
-    CAST(sum(net_revenue) AS DOUBLE) AS net_revenue,
+    CAST(sum(payer_cash) AS DOUBLE PRECISION) AS payer_cash,
+    CAST(sum(patient_cash) AS DOUBLE PRECISION) AS patient_cash,
+    CAST(sum(net_revenue) AS DOUBLE PRECISION) AS net_revenue,
     CAST(sum(claims) AS BIGINT) AS claims
   FROM marts.rcm_daily
   WHERE date_trunc('month', day) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)${payer}
 ),
 l AS (
   SELECT
-    CAST(sum(revenue_cycle_cost) AS DOUBLE) AS cost,
+    CAST(sum(revenue_cycle_cost) AS DOUBLE PRECISION) AS cost,
     count(revenue_cycle_cost) AS cost_rows,
-    CAST(sum(bad_debt) AS DOUBLE) AS bad_debt,
-    CAST(sum(gross_charges) AS DOUBLE) AS gross_charges,
-    CAST(sum(contractual_adjustments) AS DOUBLE) AS contractual
+    CAST(sum(bad_debt) AS DOUBLE PRECISION) AS bad_debt,
+    CAST(sum(gross_charges) AS DOUBLE PRECISION) AS gross_charges,
+    CAST(sum(contractual_adjustments) AS DOUBLE PRECISION) AS contractual
   FROM staging.finance_ledger
   WHERE ledger_month BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)${payer}
 )
@@ -491,7 +491,8 @@ export async function underpayments(
 SELECT
   payer,
   count(*) AS claims,
-  round(sum(expected_payment), 2) AS expected_payment,
+  -- DECIMAL sum: a sum of doubles depends on row order, and its rounding to cents with it.
+  round(sum(CAST(expected_payment AS DECIMAL(38, 6))), 2) AS expected_payment,
   round(sum(expected_paid_amount), 2) AS paid,
   round(sum(shortfall), 2) AS net_variance,
   CASE WHEN sum(expected_payment) > 0 THEN round(100 * sum(shortfall) / sum(expected_payment), 2) END AS variance_pct,

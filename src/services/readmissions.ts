@@ -161,7 +161,7 @@ export async function readmissionsByPayer(
   await requireMarts(wh, [STAY_MART]);
   const f = indexScope(params);
   return wh.all<PayerRow>(
-    `SELECT payer, mode(payer_type) AS payer_type, ${MEASURES_SQL}
+    `SELECT payer, mode() WITHIN GROUP (ORDER BY payer_type) AS payer_type, ${MEASURES_SQL}
      FROM ${STAY_MART} WHERE ${f.sql} GROUP BY payer ORDER BY payer`,
     f.args,
   );
@@ -335,8 +335,8 @@ function designSql(alias: string): string[] {
     `CASE WHEN ${age} >= 75 AND ${age} < 85 THEN 1.0 ELSE 0.0 END`,
     `CASE WHEN ${age} >= 85 THEN 1.0 ELSE 0.0 END`,
     `CASE WHEN ${alias}gender = 'female' THEN 1.0 ELSE 0.0 END`,
-    `least(${alias}chronic_condition_count, ${CHRONIC_CAP})::DOUBLE`,
-    `least(${alias}admissions_prior_12m, ${PRIOR_ADMISSIONS_CAP})::DOUBLE`,
+    `CAST(least(${alias}chronic_condition_count, ${CHRONIC_CAP}) AS DOUBLE PRECISION)`,
+    `CAST(least(${alias}admissions_prior_12m, ${PRIOR_ADMISSIONS_CAP}) AS DOUBLE PRECISION)`,
   ];
 }
 
@@ -359,7 +359,7 @@ export async function fitReadmissionModel(wh: Warehouse, l2: number): Promise<Re
     `SELECT ${design.map((t, j) => `${t} AS x${j}`).join(', ')},
             count(*) AS trials, count(*) FILTER (WHERE unplanned_readmission_30d) AS events
      FROM ${STAY_MART} WHERE index_eligible
-     GROUP BY ALL ORDER BY ALL`,
+     GROUP BY ${design.map((_, j) => j + 1).join(', ')} ORDER BY ${design.map((_, j) => j + 1).join(', ')}`,
   );
   const p = MODEL_TERMS.length;
   const trials = Float64Array.from(rows, (r) => r.trials!);
@@ -428,16 +428,19 @@ export async function materializeReadmissionModel(
   config: ReadmissionsConfig,
 ): Promise<ReadmissionModel> {
   const model = await fitReadmissionModel(wh, config.benchmark.l2);
-  await wh.run(`CREATE OR REPLACE TABLE marts.readmission_risk_model AS
+  // DROP + CREATE rather than CREATE OR REPLACE: the same statements run on PostgreSQL.
+  await wh.run(wh.dialect.dropRelation('TABLE', 'marts.readmission_risk_model'));
+  await wh.run(`CREATE TABLE marts.readmission_risk_model AS
     SELECT * FROM (VALUES ${model.terms
       .map(
         (t, j) =>
-          `(${j + 1}, '${t}', ${String(model.coefficients[j])}::DOUBLE, ${model.l2}::DOUBLE, ${model.index_admissions}::BIGINT, ${model.readmissions}::BIGINT, ${model.iterations}, ${model.converged})`,
+          `(${j + 1}, '${t}', CAST(${String(model.coefficients[j])} AS DOUBLE PRECISION), CAST(${model.l2} AS DOUBLE PRECISION), CAST(${model.index_admissions} AS BIGINT), CAST(${model.readmissions} AS BIGINT), ${model.iterations}, ${model.converged})`,
       )
       .join(
         ', ',
       )}) AS t(term_position, term, coefficient, l2, index_admissions, readmissions, iterations, converged)`);
-  await wh.run(`CREATE OR REPLACE TABLE marts.readmission_expected AS
+  await wh.run(wh.dialect.dropRelation('TABLE', 'marts.readmission_expected'));
+  await wh.run(`CREATE TABLE marts.readmission_expected AS
     SELECT encounter_id, person_id, discharge_date, facility_npi, payer,
            CAST(unplanned_readmission_30d AS INTEGER) AS observed,
            ${expectedProbabilitySql(model)} AS expected_probability
@@ -523,6 +526,9 @@ export interface Benchmark {
   funnel: FunnelPoint[];
 }
 
+/** Expected readmissions below this are treated as none: no O:E ratio or interval is computed. */
+const MIN_EXPECTED = 1e-6;
+
 /** One hospital's benchmark from its observed and expected counts and the scope's overall rate. */
 export function benchmarkHospital(
   h: {
@@ -534,7 +540,8 @@ export function benchmarkHospital(
   },
   overallRate: number | null,
 ): HospitalBenchmark {
-  const e = h.expected;
+  // An expected count that is numerically zero (a model probability of e^-40) gives no usable ratio.
+  const e = h.expected >= MIN_EXPECTED ? h.expected : 0;
   const oe = e > 0 ? h.observed / e : null;
   const ci = byarInterval(h.observed, Z_95);
   const lower = e > 0 ? ci.lower / e : null;
@@ -676,7 +683,14 @@ function tierSql(cfg: RiskScoreConfig, score: string): string {
 }
 
 /** The top three components by points (ties in component order), as 'name (points)'; zero-point components left out. */
-function driversSql(): string {
+function driversSql(engine: Warehouse['engine']): string {
+  if (engine === 'postgres') {
+    // No LIST values or lambdas: the same top three from a VALUES row per component, as text[].
+    const rows = RISK_COMPONENTS.map((c, i) => `(-${c}_points, ${i + 1}, '${c}')`).join(', ');
+    return `coalesce((SELECT array_agg(t.n || ' (' || CAST(-t.p AS VARCHAR) || ')' ORDER BY t.p, t.o)
+      FROM (SELECT v.p, v.o, v.n FROM (VALUES ${rows}) AS v(p, o, n) WHERE v.p < 0 ORDER BY v.p, v.o LIMIT 3) AS t),
+      ARRAY[]::text[])`;
+  }
   const items = RISK_COMPONENTS.map((c, i) => `{'p': -${c}_points, 'o': ${i + 1}, 'n': '${c}'}`).join(', ');
   return `list_transform(list_slice(list_sort(list_filter([${items}], x -> x.p < 0)), 1, 3), x -> x.n || ' (' || CAST(-x.p AS VARCHAR) || ')')`;
 }
@@ -731,7 +745,7 @@ export async function patientRiskScores(
      ), total AS (
        SELECT *, ${totalSql()} AS risk_score FROM scored
      ), tiered AS (
-       SELECT *, ${tierSql(cfg, 'risk_score')} AS risk_tier, ${driversSql()} AS drivers FROM total
+       SELECT *, ${tierSql(cfg, 'risk_score')} AS risk_tier, ${driversSql(wh.engine)} AS drivers FROM total
      )
      SELECT person_id, as_of_date, age, adi_national_percentile, chronic_condition_count, admissions_12m,
             ed_visits_12m, ${RISK_COMPONENTS.map((c) => `${c}_points`).join(', ')}, risk_score, risk_tier,

@@ -236,26 +236,30 @@ describe('cache', () => {
     expect(server.cache.misses).toBe(misses + 1);
   });
 
-  it('drops cached answers and reopens when a new build replaces the file', async () => {
-    const before = (await get<ApiKpiResult>('/api/kpi/cost')).body;
-    const meta = (await get<ApiMeta>('/api/meta')).body;
-    // A "new build": a copy with one payer's enrollment gone, renamed over the file as builds do.
-    const payer = meta.data.payers[0]!;
-    const staged = `${warehouse}.building-test`;
-    copyFileSync(warehouse, staged);
-    const wh = await Warehouse.open(staged);
-    await wh.run('DELETE FROM marts.cost_member_month WHERE payer = ?', [payer]);
-    await wh.close();
-    renameSync(staged, warehouse);
+  // The file is replaced by rename here; a server build is picked up as test/engines/api-parity.test.ts shows.
+  it.skipIf(process.env.CLAIMLENS_API_ENGINE === 'postgres')(
+    'drops cached answers and reopens when a new build replaces the file',
+    async () => {
+      const before = (await get<ApiKpiResult>('/api/kpi/cost')).body;
+      const meta = (await get<ApiMeta>('/api/meta')).body;
+      // A "new build": a copy with one payer's enrollment gone, renamed over the file as builds do.
+      const payer = meta.data.payers[0]!;
+      const staged = `${warehouse}.building-test`;
+      copyFileSync(warehouse, staged);
+      const wh = await Warehouse.open(staged);
+      await wh.run('DELETE FROM marts.cost_member_month WHERE payer = ?', [payer]);
+      await wh.close();
+      renameSync(staged, warehouse);
 
-    const after = (await get<ApiKpiResult>('/api/kpi/cost')).body;
-    expect(after.headline.member_months).toBeLessThan(before.headline.member_months as number);
-    const meta2 = (await get<ApiMeta>('/api/meta')).body;
-    expect(meta2.warehouse.generation).toBe(meta.warehouse.generation + 1);
-    expect((await get<{ generation: number }>('/api/health')).body.generation).toBe(
-      meta2.warehouse.generation,
-    );
-  });
+      const after = (await get<ApiKpiResult>('/api/kpi/cost')).body;
+      expect(after.headline.member_months).toBeLessThan(before.headline.member_months as number);
+      const meta2 = (await get<ApiMeta>('/api/meta')).body;
+      expect(meta2.warehouse.generation).toBe(meta.warehouse.generation + 1);
+      expect((await get<{ generation: number }>('/api/health')).body.generation).toBe(
+        meta2.warehouse.generation,
+      );
+    },
+  );
 });
 
 describe('governance: bearer tokens, roles, suppression and audit', () => {

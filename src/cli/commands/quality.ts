@@ -2,6 +2,7 @@
 // warehouse, opened read-only. A report, so it exits 0 even when checks fail, unless --fail-on says otherwise.
 import type { Command } from 'commander';
 import { Warehouse } from '../../engine/duckdb.ts';
+import { redactUrl } from '../../engine/engine.ts';
 import { ClaimlensError, UsageError } from '../../errors.ts';
 import {
   atOrAbove,
@@ -138,7 +139,7 @@ export function register(program: Command): void {
       });
       let report: QualityReport;
       try {
-        progress.step(`checking ${ctx.config.warehouse}`);
+        progress.step(`checking ${redactUrl(ctx.config.warehouse)}`);
         report = await runQualityChecks(wh);
         progress.step('done');
       } finally {

@@ -1,6 +1,7 @@
 // `claimlens serve`: the API and the dashboard over the warehouse (read-only) until SIGINT/SIGTERM,
 // then a graceful stop: no new requests, in-flight ones finish, the warehouse closes.
 import type { Command } from 'commander';
+import { redactUrl } from '../../engine/engine.ts';
 import { UsageError } from '../../errors.ts';
 import { createServer } from '../../server/app.ts';
 import { contextFrom } from '../context.ts';
@@ -45,7 +46,7 @@ export function register(program: Command): void {
             ? `everyone as role ${server.role} (auth none)`
             : `bearer tokens (${config.governance.auth.mode}; \`claimlens token create --role ROLE\` makes local ones)`;
         const lines = [
-          `claimlens: serving ${config.warehouse} at ${address}/ (API description at ${address}/api/docs) to ${who}; Ctrl-C stops`,
+          `claimlens: serving ${redactUrl(config.warehouse)} at ${address}/ (API description at ${address}/api/docs) to ${who}; Ctrl-C stops`,
         ];
         if (!webDir)
           lines.push('claimlens: the dashboard is not built (npm run build:web): serving the API only');

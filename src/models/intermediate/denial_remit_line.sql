@@ -142,7 +142,7 @@ line_adj AS (
     a.root_cause,
     a.preventable,
     false AS claim_level,
-    CAST(a.adjustment_amount AS DOUBLE) AS amount
+    CAST(a.adjustment_amount AS DOUBLE PRECISION) AS amount
   FROM adj AS a
   JOIN line AS l ON l.claim_id = a.claim_id AND l.claim_line_number = a.claim_line_number
   UNION ALL
@@ -157,8 +157,8 @@ line_adj AS (
     a.root_cause,
     a.preventable,
     true AS claim_level,
-    CAST(a.adjustment_amount AS DOUBLE)
-      * CASE WHEN t.claim_charge > 0 THEN CAST(l.charge_amount AS DOUBLE) / CAST(t.claim_charge AS DOUBLE) ELSE 1.0 / t.claim_lines END
+    CAST(a.adjustment_amount AS DOUBLE PRECISION)
+      * CASE WHEN t.claim_charge > 0 THEN CAST(l.charge_amount AS DOUBLE PRECISION) / CAST(t.claim_charge AS DOUBLE PRECISION) ELSE 1.0 / t.claim_lines END
       AS amount
   FROM adj AS a
   JOIN line AS l ON l.claim_id = a.claim_id

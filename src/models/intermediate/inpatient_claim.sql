@@ -54,7 +54,20 @@ claim AS (
 ),
 
 fixed AS (
-  SELECT * REPLACE (greatest(discharge_date, admission_date) AS discharge_date)
+  SELECT
+    claim_id,
+    person_id,
+    payer,
+    plan,
+    facility_npi,
+    admission_date,
+    greatest(discharge_date, admission_date) AS discharge_date,
+    discharge_disposition_code,
+    principal_diagnosis_code,
+    diagnosis_code_type,
+    drg_code,
+    drg_code_type,
+    paid_amount
   FROM claim
 ),
 

@@ -63,18 +63,25 @@ merged AS (
   GROUP BY person_id, payer, plan, island_number
 ),
 
+-- One row per calendar month a merged span touches: month offsets 0..n from the span's first month.
 merged_month AS (
   SELECT
-    person_id,
-    payer,
-    plan,
-    member_id,
-    payer_type,
-    span_start,
-    span_end,
-    CAST(unnest(generate_series(CAST(date_trunc('month', span_start) AS DATE), span_end, INTERVAL '1 month')) AS DATE)
-      AS month_start
-  FROM merged
+    m.person_id,
+    m.payer,
+    m.plan,
+    m.member_id,
+    m.payer_type,
+    m.span_start,
+    m.span_end,
+    CAST(CAST(date_trunc('month', m.span_start) AS DATE) + g.n * INTERVAL '1 month' AS DATE) AS month_start
+  FROM merged AS m
+  CROSS JOIN LATERAL generate_series(
+    0,
+    CAST(
+      (extract(year FROM m.span_end) - extract(year FROM m.span_start)) * 12
+      + extract(month FROM m.span_end) - extract(month FROM m.span_start) AS INTEGER
+    )
+  ) AS g(n)
 ),
 
 bounded AS (

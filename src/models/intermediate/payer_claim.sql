@@ -63,7 +63,9 @@ claim AS (
     sum(charge_amount) AS charge_amount,
     sum(allowed_amount) AS allowed_amount,
     sum(paid_amount) AS paid_amount,
-    sum(expected_payment) AS expected_payment,
+    -- Exact (DECIMAL) sum of the per-line doubles: a sum of doubles depends on row order, so any
+    -- rounding of it to cents downstream could differ by a cent between engines or runs.
+    sum(CAST(expected_payment AS DECIMAL(38, 6))) AS expected_payment,
     sum(CASE WHEN expected_payment IS NOT NULL THEN paid_amount END) AS expected_paid_amount
   FROM line
   GROUP BY claim_id, payer

@@ -24,7 +24,7 @@ SELECT
   d.payer,
   d.payer_type,
   d.timely_filing_days,
-  CAST(coalesce(d.contract_allowed_pct, o.rate, 1.0) AS DOUBLE) AS expected_rate,
+  CAST(coalesce(d.contract_allowed_pct, o.rate, 1.0) AS DOUBLE PRECISION) AS expected_rate,
   CASE
     WHEN d.contract_allowed_pct IS NOT NULL THEN 'contract'
     WHEN o.rate IS NOT NULL THEN 'observed'

@@ -47,7 +47,7 @@ SELECT
   guideline_amount,
   CASE
     WHEN household_income IS NOT NULL AND guideline_amount > 0
-      THEN round(100 * CAST(household_income AS DOUBLE) / guideline_amount, 2)
+      THEN round(100 * CAST(household_income AS DOUBLE PRECISION) / guideline_amount, 2)
   END AS fpl_pct,
   CASE
     WHEN household_income IS NULL THEN 'no household income'

@@ -35,16 +35,18 @@ WITH stay AS (
 
 procedure_code AS (
   SELECT DISTINCT c.encounter_id, u.code
-  FROM (
-    UNPIVOT (
-      SELECT claim_id, procedure_code_type, COLUMNS('^procedure_code_[0-9]+$')
-      FROM staging.medical_claim
-      WHERE claim_type = 'institutional' AND left(bill_type_code, 2) = '11'
-    )
-    ON COLUMNS('^procedure_code_[0-9]+$') INTO NAME position VALUE code
-  ) AS u
-  JOIN intermediate.inpatient_claim AS c ON c.claim_id = u.claim_id
-  WHERE coalesce(u.procedure_code_type, 'icd-10-pcs') = 'icd-10-pcs'
+  FROM staging.medical_claim AS m
+  CROSS JOIN LATERAL (VALUES
+      (m.procedure_code_1), (m.procedure_code_2), (m.procedure_code_3), (m.procedure_code_4), (m.procedure_code_5),
+      (m.procedure_code_6), (m.procedure_code_7), (m.procedure_code_8), (m.procedure_code_9), (m.procedure_code_10),
+      (m.procedure_code_11), (m.procedure_code_12), (m.procedure_code_13), (m.procedure_code_14), (m.procedure_code_15),
+      (m.procedure_code_16), (m.procedure_code_17), (m.procedure_code_18), (m.procedure_code_19), (m.procedure_code_20),
+      (m.procedure_code_21), (m.procedure_code_22), (m.procedure_code_23), (m.procedure_code_24), (m.procedure_code_25)
+  ) AS u(code)
+  JOIN intermediate.inpatient_claim AS c ON c.claim_id = m.claim_id
+  WHERE m.claim_type = 'institutional' AND left(m.bill_type_code, 2) = '11'
+    AND u.code IS NOT NULL
+    AND coalesce(m.procedure_code_type, 'icd-10-pcs') = 'icd-10-pcs'
 ),
 
 procedure_rule AS (

@@ -10,16 +10,18 @@
 -- prefix in the set has at least 3 characters) with the prefix test on top: this keeps the join
 -- linear in claim lines instead of lines x prefixes.
 WITH code AS (
-  SELECT DISTINCT person_id, service_date, code
-  FROM (
-    UNPIVOT (
-      SELECT person_id, coalesce(claim_line_start_date, claim_start_date) AS service_date, COLUMNS('^diagnosis_code_[0-9]+$')
-      FROM staging.medical_claim
-      WHERE claim_status <> 'reversed' AND coalesce(diagnosis_code_type, 'icd-10-cm') = 'icd-10-cm'
-    )
-    ON COLUMNS('^diagnosis_code_[0-9]+$') INTO NAME position VALUE code
-  )
-  WHERE service_date IS NOT NULL
+  SELECT DISTINCT m.person_id, coalesce(m.claim_line_start_date, m.claim_start_date) AS service_date, u.code
+  FROM staging.medical_claim AS m
+  CROSS JOIN LATERAL (VALUES
+      (m.diagnosis_code_1), (m.diagnosis_code_2), (m.diagnosis_code_3), (m.diagnosis_code_4), (m.diagnosis_code_5),
+      (m.diagnosis_code_6), (m.diagnosis_code_7), (m.diagnosis_code_8), (m.diagnosis_code_9), (m.diagnosis_code_10),
+      (m.diagnosis_code_11), (m.diagnosis_code_12), (m.diagnosis_code_13), (m.diagnosis_code_14), (m.diagnosis_code_15),
+      (m.diagnosis_code_16), (m.diagnosis_code_17), (m.diagnosis_code_18), (m.diagnosis_code_19), (m.diagnosis_code_20),
+      (m.diagnosis_code_21), (m.diagnosis_code_22), (m.diagnosis_code_23), (m.diagnosis_code_24), (m.diagnosis_code_25)
+  ) AS u(code)
+  WHERE m.claim_status <> 'reversed' AND coalesce(m.diagnosis_code_type, 'icd-10-cm') = 'icd-10-cm'
+    AND u.code IS NOT NULL
+    AND coalesce(m.claim_line_start_date, m.claim_start_date) IS NOT NULL
 )
 
 SELECT DISTINCT c.person_id, v.condition, c.service_date

@@ -24,19 +24,58 @@
 -- test expression: measured = (exclusion_reason IS NULL)
 -- test accepted_values: exclusion_reason in (fewer_than_two_fill_dates, treatment_period_under_91_days, under_18, hospice, esrd, insulin)
 
-WITH member AS (
+-- Prescriber and payer of the member's first fill that names one (by date, claim, line).
+WITH first_prescriber AS (
+  SELECT person_id, pdc_class, measurement_year, prescribing_provider_npi
+  FROM (
+    SELECT
+      person_id,
+      pdc_class,
+      measurement_year,
+      prescribing_provider_npi,
+      row_number() OVER (
+        PARTITION BY person_id, pdc_class, measurement_year ORDER BY dispensing_date, claim_id, claim_line_number
+      ) AS pick
+    FROM intermediate.pdc_fill
+    WHERE prescribing_provider_npi IS NOT NULL
+  ) AS f
+  WHERE pick = 1
+),
+
+first_payer AS (
+  SELECT person_id, pdc_class, measurement_year, payer
+  FROM (
+    SELECT
+      person_id,
+      pdc_class,
+      measurement_year,
+      payer,
+      row_number() OVER (
+        PARTITION BY person_id, pdc_class, measurement_year ORDER BY dispensing_date, claim_id, claim_line_number
+      ) AS pick
+    FROM intermediate.pdc_fill
+    WHERE payer IS NOT NULL
+  ) AS f
+  WHERE pick = 1
+),
+
+member AS (
   SELECT
-    person_id,
-    pdc_class,
-    measurement_year,
-    min(dispensing_date) AS index_prescription_start_date,
+    f.person_id,
+    f.pdc_class,
+    f.measurement_year,
+    min(f.dispensing_date) AS index_prescription_start_date,
     count(*) AS fills,
-    count(DISTINCT dispensing_date) AS fill_dates,
-    count(DISTINCT drug_name) AS drugs,
-    arg_min(prescribing_provider_npi, {'d': dispensing_date, 'c': claim_id, 'l': claim_line_number}) AS prescriber_npi,
-    arg_min(payer, {'d': dispensing_date, 'c': claim_id, 'l': claim_line_number}) AS payer
-  FROM intermediate.pdc_fill
-  GROUP BY person_id, pdc_class, measurement_year
+    count(DISTINCT f.dispensing_date) AS fill_dates,
+    count(DISTINCT f.drug_name) AS drugs,
+    min(pr.prescribing_provider_npi) AS prescriber_npi,
+    min(pa.payer) AS payer
+  FROM intermediate.pdc_fill AS f
+  LEFT JOIN first_prescriber AS pr
+    ON pr.person_id = f.person_id AND pr.pdc_class = f.pdc_class AND pr.measurement_year = f.measurement_year
+  LEFT JOIN first_payer AS pa
+    ON pa.person_id = f.person_id AND pa.pdc_class = f.pdc_class AND pa.measurement_year = f.measurement_year
+  GROUP BY f.person_id, f.pdc_class, f.measurement_year
 ),
 
 enrollment_end AS (
@@ -111,7 +150,7 @@ covered AS (
       date_diff('day', min(covered_from), max(covered_to)) + 1 AS days
     FROM island
     GROUP BY person_id, pdc_class, measurement_year, island_number
-  )
+  ) AS island_days
   GROUP BY person_id, pdc_class, measurement_year
 ),
 

@@ -26,7 +26,7 @@ SELECT
   count(*) FILTER (WHERE adherent) AS adherent_members,
   count(*) FILTER (WHERE adherent) / nullif(count(*) FILTER (WHERE measured), 0) AS adherent_rate,
   avg(pdc) FILTER (WHERE measured) AS mean_pdc,
-  median(pdc) FILTER (WHERE measured) AS median_pdc,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY pdc) FILTER (WHERE measured) AS median_pdc,
   avg(gap_days) FILTER (WHERE measured) AS mean_gap_days
 FROM marts.adherence_member_class AS m
 LEFT JOIN staging.provider AS p ON p.npi = m.prescriber_npi

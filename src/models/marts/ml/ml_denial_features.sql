@@ -132,7 +132,7 @@ prior_denials AS (
     sum(is_denial) OVER (
       PARTITION BY person_id
       ORDER BY d
-      RANGE BETWEEN INTERVAL 180 DAYS PRECEDING AND INTERVAL 1 DAY PRECEDING
+      RANGE BETWEEN INTERVAL '180 days' PRECEDING AND INTERVAL '1 day' PRECEDING
     ) AS prior_denials
   FROM denial_event
 ),
@@ -141,6 +141,17 @@ person AS (
   SELECT person_id, min(birth_date) AS birth_date
   FROM staging.eligibility
   GROUP BY person_id
+),
+
+-- Lines whose service date falls in an enrollment span with their payer. A join rather than an
+-- EXISTS in the select list, which PostgreSQL would run once per line.
+enrolled AS (
+  SELECT DISTINCT l.claim_id, l.claim_line_number
+  FROM line AS l
+  JOIN staging.eligibility AS e
+    ON e.person_id = l.person_id
+    AND e.payer = l.payer
+    AND l.claim_start_date BETWEEN e.enrollment_start_date AND e.enrollment_end_date
 )
 
 SELECT
@@ -154,7 +165,7 @@ SELECT
   d.service_category AS f_service_category,
   l.hcpcs_code AS f_hcpcs_code,
   l.place_of_service_code AS f_place_of_service,
-  CAST(l.charge_amount AS DOUBLE) AS f_charge_amount,
+  CAST(l.charge_amount AS DOUBLE PRECISION) AS f_charge_amount,
   l.service_unit_quantity AS f_units,
   CAST(l.claim_line_count AS INTEGER) AS f_claim_line_count,
   CASE WHEN l.prior_authorization_number IS NOT NULL AND trim(l.prior_authorization_number) <> '' THEN 1 ELSE 0 END
@@ -170,15 +181,7 @@ SELECT
     WHEN l.submission_date IS NOT NULL AND r.timely_filing_days IS NOT NULL
       THEN CAST(l.submission_date - l.claim_end_date > r.timely_filing_days AS INTEGER)
   END AS f_timely_filing_exceeded,
-  CASE
-    WHEN EXISTS (
-      SELECT 1 FROM staging.eligibility AS e
-      WHERE e.person_id = l.person_id
-        AND e.payer = l.payer
-        AND l.claim_start_date BETWEEN e.enrollment_start_date AND e.enrollment_end_date
-    ) THEN 1
-    ELSE 0
-  END AS f_enrolled_on_service_date,
+  CASE WHEN en.claim_id IS NOT NULL THEN 1 ELSE 0 END AS f_enrolled_on_service_date,
   CASE
     WHEN coalesce(l.diagnosis_code_type, 'icd-10-cm') = 'icd-10-cm' AND length(l.diagnosis_code_1) IN (4, 5)
       AND right(l.diagnosis_code_1, 1) = '9' THEN 1
@@ -214,3 +217,4 @@ LEFT JOIN prior_denials AS pd
 LEFT JOIN codes.icd10cm AS x
   ON x.code = CASE WHEN coalesce(l.diagnosis_code_type, 'icd-10-cm') = 'icd-10-cm' THEN l.diagnosis_code_1 END
 LEFT JOIN person AS p ON p.person_id = l.person_id
+LEFT JOIN enrolled AS en ON en.claim_id = l.claim_id AND en.claim_line_number = l.claim_line_number

@@ -96,7 +96,7 @@ SELECT
   END AS label,
   round(h.billed_through - h.prior_paid, 2) AS f_balance,
   round(h.bill_amount, 2) AS f_bill_amount,
-  CAST(p.household_income AS DOUBLE) AS f_household_income,
+  CAST(p.household_income AS DOUBLE PRECISION) AS f_household_income,
   p.household_size AS f_household_size,
   f.fpl_pct AS f_fpl_pct,
   p.adi_national_percentile AS f_adi_national_percentile,
@@ -114,8 +114,8 @@ SELECT
   CAST(h.prior_bills AS INTEGER) AS f_prior_bills,
   round(h.prior_billed, 2) AS f_prior_billed_amount,
   CAST(h.prior_payments AS INTEGER) AS f_prior_payments,
-  round(CAST(h.prior_paid AS DOUBLE), 2) AS f_prior_paid_amount,
-  CASE WHEN h.prior_billed > 0 THEN round(CAST(h.prior_paid AS DOUBLE) / h.prior_billed, 4) END AS f_prior_paid_share,
+  round(CAST(h.prior_paid AS DOUBLE PRECISION), 2) AS f_prior_paid_amount,
+  CASE WHEN h.prior_billed > 0 THEN round(CAST(h.prior_paid AS DOUBLE PRECISION) / h.prior_billed, 4) END AS f_prior_paid_share,
   h.event_date - h.last_payment_before AS f_days_since_last_payment,
   CAST(coalesce(v.visits, 0) AS INTEGER) AS f_visits_365d
 FROM dated AS h

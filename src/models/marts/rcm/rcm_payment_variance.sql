@@ -16,9 +16,9 @@ SELECT
   payer,
   paid_date,
   days_to_pay,
-  CAST(paid_amount AS DOUBLE) AS paid_amount,
-  CAST(expected_payment AS DOUBLE) AS expected_payment,
-  CAST(expected_paid_amount AS DOUBLE) AS expected_paid_amount,
-  round(CAST(expected_payment AS DOUBLE) - CAST(expected_paid_amount AS DOUBLE), 2) AS shortfall
+  CAST(paid_amount AS DOUBLE PRECISION) AS paid_amount,
+  CAST(expected_payment AS DOUBLE PRECISION) AS expected_payment,
+  CAST(expected_paid_amount AS DOUBLE PRECISION) AS expected_paid_amount,
+  round(CAST(expected_payment AS DOUBLE PRECISION) - CAST(expected_paid_amount AS DOUBLE PRECISION), 2) AS shortfall
 FROM intermediate.payer_claim
 WHERE paid_date IS NOT NULL

@@ -16,7 +16,7 @@
 
 SELECT
   payer,
-  mode(payer_type) AS payer_type,
+  mode() WITHIN GROUP (ORDER BY payer_type) AS payer_type,
   count(*) AS index_admissions,
   count(*) FILTER (WHERE readmitted_30d) AS readmissions_all_cause,
   count(*) FILTER (WHERE unplanned_readmission_30d) AS readmissions_unplanned,

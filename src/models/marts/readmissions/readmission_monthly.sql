@@ -34,4 +34,4 @@ WITH month AS (
 
 SELECT m.*, p.readmission_rate_unplanned AS prior_year_readmission_rate_unplanned
 FROM month AS m
-LEFT JOIN month AS p ON p.discharge_month = m.discharge_month - INTERVAL 1 YEAR
+LEFT JOIN month AS p ON p.discharge_month = m.discharge_month - INTERVAL '1 year'

@@ -95,18 +95,32 @@ candidate AS (
 ),
 
 -- Encounters of a person never overlap (the chain merges them), so the first candidate admitted
--- after the discharge date is the first readmission.
-next_stay AS (
+-- after the discharge date is the first readmission (ties, which the chain rules out, go to the
+-- smaller encounter id so the pick is the same on every engine).
+later_stay AS (
   SELECT
     s.encounter_id,
     r.encounter_id AS next_encounter_id,
     r.admission_date AS next_admission_date,
     r.planned AS next_planned,
     r.pqi_measure AS next_pqi_measure,
-    r.paid_amount AS next_paid
+    r.paid_amount AS next_paid,
+    row_number() OVER (PARTITION BY s.encounter_id ORDER BY r.admission_date, r.encounter_id) AS pick
   FROM stay AS s
-  ASOF LEFT JOIN candidate AS r
+  JOIN candidate AS r
     ON r.person_id = s.person_id AND r.admission_date > s.discharge_date
+),
+
+next_stay AS (
+  SELECT
+    s.encounter_id,
+    l.next_encounter_id,
+    l.next_admission_date,
+    l.next_planned,
+    l.next_pqi_measure,
+    l.next_paid
+  FROM stay AS s
+  LEFT JOIN later_stay AS l ON l.encounter_id = s.encounter_id AND l.pick = 1
 ),
 
 follow_up AS (
