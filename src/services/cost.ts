@@ -225,14 +225,42 @@ function scopeFilter(scope: CostScope, monthColumn = 'month_start', alias = '') 
  * Checks the cost marts are built, the payer has enrollment and the period holds some, and returns
  * the whole-month window of the request. Empty scopes are usage errors that say what the data covers.
  */
-export async function costScope(wh: Warehouse, params: CostParams): Promise<CostScope> {
-  for (const table of COST_MARTS) {
-    if (!(await wh.tableExists('marts', table))) {
-      throw new ClaimlensError(
-        'warehouse',
-        `the warehouse has no marts.${table}: run \`claimlens build\` first`,
-      );
-    }
+export function costScope(wh: Warehouse, params: CostParams): Promise<CostScope> {
+  // The cost domain asks for the same scope once per section: checked once per warehouse handle
+  // (a new build is a new handle) and request, a failure never remembered.
+  let memo = scopes.get(wh);
+  if (!memo) {
+    memo = new Map();
+    scopes.set(wh, memo);
+  }
+  const key = JSON.stringify([params.period?.from, params.period?.to, params.period?.label, params.payer]);
+  let scope = memo.get(key);
+  if (!scope) {
+    if (memo.size >= 256) memo.clear(); // a long-running server sees many filters
+    scope = checkScope(wh, params);
+    memo.set(key, scope);
+    scope.catch(() => memo.delete(key));
+  }
+  return scope;
+}
+
+const scopes = new WeakMap<Warehouse, Map<string, Promise<CostScope>>>();
+
+async function checkScope(wh: Warehouse, params: CostParams): Promise<CostScope> {
+  const built = new Set(
+    (
+      await wh.all<{ name: string }>(
+        `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'marts' AND table_name IN (${COST_MARTS.map(() => '?').join(', ')})`,
+        [...COST_MARTS],
+      )
+    ).map((r) => r.name),
+  );
+  const missing = COST_MARTS.find((t) => !built.has(t));
+  if (missing) {
+    throw new ClaimlensError(
+      'warehouse',
+      `the warehouse has no marts.${missing}: run \`claimlens build\` first`,
+    );
   }
   const { period, payer } = params;
   if (payer !== undefined) {
