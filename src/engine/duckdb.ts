@@ -16,7 +16,6 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb
 import { ClaimlensError } from '../errors.ts';
 import { type Dialect, duckdbDialect } from './dialect.ts';
 import type { Row, SqlParam, SqlWarehouse } from './engine.ts';
-import { PostgresWarehouse } from './postgres/warehouse.ts';
 
 export type { Row } from './engine.ts';
 
@@ -129,8 +128,12 @@ export function isPostgresUrl(target: string): boolean {
  * every reader (services, KPIs, the API) runs on either engine without knowing which.
  */
 export const Warehouse = {
-  open(target: string, options: OpenOptions = {}): Promise<SqlWarehouse> {
-    if (isPostgresUrl(target)) return PostgresWarehouse.open(target, { readOnly: options.readOnly });
+  async open(target: string, options: OpenOptions = {}): Promise<SqlWarehouse> {
+    if (isPostgresUrl(target)) {
+      // Imported on demand: the PostgreSQL driver costs every DuckDB command start-up time.
+      const { PostgresWarehouse } = await import('./postgres/warehouse.ts');
+      return PostgresWarehouse.open(target, { readOnly: options.readOnly });
+    }
     return DuckDBWarehouse.open(target, options);
   },
 };

@@ -2,7 +2,6 @@
 import { ClaimlensError } from '../errors.ts';
 import { DuckDBWarehouse, type OpenOptions } from './duckdb.ts';
 import { type EngineName, redactUrl, type SqlWarehouse } from './engine.ts';
-import { PostgresWarehouse } from './postgres/warehouse.ts';
 
 export interface WarehouseTarget {
   engine: EngineName;
@@ -32,7 +31,9 @@ export async function openWarehouse(
   target: WarehouseTarget,
   options: OpenOptions = {},
 ): Promise<SqlWarehouse> {
-  if (target.engine === 'postgres')
+  if (target.engine === 'postgres') {
+    const { PostgresWarehouse } = await import('./postgres/warehouse.ts');
     return PostgresWarehouse.open(requireUrl(target), { readOnly: options.readOnly });
+  }
   return DuckDBWarehouse.open(target.path, options);
 }

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import type { OpenOptions, Warehouse } from '../engine/duckdb.ts';
 import { ident, literal, withStagedWarehouse } from '../engine/duckdb.ts';
 import { publishInputLayer } from '../engine/postgres/publish.ts';
-import { PostgresWarehouse } from '../engine/postgres/warehouse.ts';
 import { ClaimlensError } from '../errors.ts';
 import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
 import { createTableSql } from '../input/ddl.ts';
@@ -105,6 +104,7 @@ export async function buildPostgresWarehouse(
       `no warehouse at ${options.inputFrom} to copy the input layer from: run \`claimlens load DIR\` first`,
     );
   }
+  const { PostgresWarehouse } = await import('../engine/postgres/warehouse.ts');
   const wh = await PostgresWarehouse.open(url);
   try {
     // The models join large intermediate results with no indexes; PostgreSQL's row estimates for
