@@ -1,5 +1,6 @@
-// Source formats of `claimlens load`: an adapter recognizes its files in the load directory and says,
-// per input table, which parts to read and with which reader. csv and parquet are built in; more register here.
+// The canonical input files of `claimlens load`: which parts of the load directory feed each input
+// table, and with which reader (csv, parquet). Source exports (Synthea, SynPUF, FHIR, X12) are
+// recognized and mapped by src/sources/ into such files first.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClaimlensError, UsageError } from '../errors.ts';
@@ -39,7 +40,7 @@ export interface InputAdapter {
 
 const adapters: InputAdapter[] = [];
 
-/** Adds a source format; later adapters (x12, synthea, ...) call this at import time. */
+/** Adds a reader of canonical files (csv and parquet register below). */
 export function registerAdapter(adapter: InputAdapter): void {
   adapters.push(adapter);
 }

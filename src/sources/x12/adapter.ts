@@ -8,38 +8,31 @@ import { registerSource } from '../registry.ts';
 import { x12ToCsv } from './load.ts';
 import type { X12Report } from './types.ts';
 
-/** True when the file starts like an interchange (ISA) or a bare functional group / transaction. */
-function looksLikeX12(path: string): boolean {
+/** The first `bytes` of a file as latin1 text, BOM and leading whitespace removed; '' if unreadable. */
+function fileHead(path: string, bytes: number): string {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const buf = Buffer.alloc(64);
-    const head = buf
-      .toString('latin1', 0, readSync(fd, buf, 0, 64, 0))
+    const buf = Buffer.alloc(bytes);
+    return buf
+      .toString('latin1', 0, readSync(fd, buf, 0, bytes, 0))
       .replace(/^\u00ef\u00bb\u00bf/, '')
       .trimStart();
-    return /^(ISA|GS|ST)[^A-Za-z0-9\s]/.test(head);
   } catch {
-    return false;
+    return '';
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
+/** True when the file starts like an interchange (ISA) or a bare functional group / transaction. */
+function looksLikeX12(path: string): boolean {
+  return /^(ISA|GS|ST)[^A-Za-z0-9\s]/.test(fileHead(path, 64));
+}
+
 /** Whether a file's first 4 KB hold an 835 transaction header (ST*835 with any element separator). */
 function holdsRemittances(path: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const buf = Buffer.alloc(4096);
-    return /(^|[^A-Za-z0-9])ST[^A-Za-z0-9\s]835[^0-9]/.test(
-      buf.toString('latin1', 0, readSync(fd, buf, 0, 4096, 0)),
-    );
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  return /(^|[^A-Za-z0-9])ST[^A-Za-z0-9\s]835[^0-9]/.test(fileHead(path, 4096));
 }
 
 /** X12 files among the folder's entries and their subfolders (as the reader walks them), at most `limit`. */
