@@ -1,6 +1,15 @@
 #!/usr/bin/env node
-// Entry point: registers the TypeScript loader and hands over to the CLI.
-import { register } from 'tsx/esm/api';
+// Entry point: runs the CLI from its start-up bundle (bin/cli-bundle.js) when one can be had for
+// the current sources, else from the TypeScript sources through the tsx loader.
+import { bundledCli } from './cli-bundle.js';
 
-register();
-await import('../src/cli/main.ts');
+const bundled = await bundledCli();
+if (bundled) {
+  // Stack traces of internal errors point at the TypeScript sources, not the bundle.
+  process.setSourceMapsEnabled(true);
+  await import(bundled);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}
