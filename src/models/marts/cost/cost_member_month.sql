@@ -54,13 +54,15 @@ SELECT
   coalesce(s.pharmacy_allowed, 0) AS pharmacy_allowed,
   coalesce(s.medical_allowed, 0) + coalesce(s.pharmacy_allowed, 0) AS allowed,
   coalesce(s.claim_lines, 0) AS claim_lines,
-  CAST(row_number() OVER (PARTITION BY mm.person_id, mm.month_start ORDER BY mm.payer, mm.plan) = 1 AS INTEGER)
-    AS person_month,
-  CAST(row_number() OVER (PARTITION BY mm.person_id, mm.payer, mm.month_start ORDER BY mm.plan) = 1 AS INTEGER)
-    AS person_payer_month
+  -- One window for both flags (the person's month in payer, plan order): its first row counts the
+  -- person month, and the first row of each payer the person-payer month. Two windows partitioned
+  -- differently sorted the 1.5M member months twice.
+  CAST(row_number() OVER person_month = 1 AS INTEGER) AS person_month,
+  CAST(coalesce(lag(mm.payer) OVER person_month <> mm.payer, true) AS INTEGER) AS person_payer_month
 FROM intermediate.member_month AS mm
 LEFT JOIN spend AS s
   ON s.person_id = mm.person_id
   AND s.payer = mm.payer
   AND s.plan = mm.plan
   AND s.service_month = mm.month_start
+WINDOW person_month AS (PARTITION BY mm.person_id, mm.month_start ORDER BY mm.payer, mm.plan)
