@@ -84,14 +84,22 @@ export function planInpatient(mc: MemberContext): void {
     for (let n = rng.poisson(0.055 * years); n > 0; n--)
       starts.push({ day: mc.first + rng.int(span), reason: ADMIT_REASONS[ADMIT.delivery!]!, planned: false });
   }
+  // Inpatient chemotherapy comes in courses of 3-6 cycles every 21 or 28 days (the usual regimens),
+  // so each cycle after the first is a planned readmission within 30 days of the previous discharge:
+  // the stays the CMS planned-readmission algorithm exists to exclude.
   if (has(m.conditions, C.lung_cancer!) || has(m.conditions, C.breast_cancer!)) {
-    const perYear = has(m.conditions, C.lung_cancer!) ? 0.9 : 0.3;
-    for (let n = rng.poisson(perYear * years); n > 0; n--)
-      starts.push({
-        day: mc.first + rng.int(span),
-        reason: ADMIT_REASONS[ADMIT.chemotherapy!]!,
-        planned: true,
-      });
+    const coursesPerYear = has(m.conditions, C.lung_cancer!) ? 0.2 : 0.07;
+    for (let n = rng.poisson(coursesPerYear * years); n > 0; n--) {
+      const cycles = rng.range(3, 6);
+      const interval = rng.chance(0.6) ? 21 : 28;
+      const first = mc.first + rng.int(span);
+      for (let c = 0; c < cycles && first + c * interval <= mc.last; c++)
+        starts.push({
+          day: first + c * interval,
+          reason: ADMIT_REASONS[ADMIT.chemotherapy!]!,
+          planned: true,
+        });
+    }
   }
   starts.sort((a, b) => a.day - b.day);
 
@@ -123,6 +131,9 @@ export function planInpatient(mc: MemberContext): void {
     afterDischarge(mc, stay, 0, stays, pickReason);
   }
 }
+
+/** Share of myocardial infarctions (live discharge, no unplanned readmission) followed by a staged PCI. */
+const STAGED_PCI_SHARE = 0.3;
 
 interface StayOptions {
   hospital?: Provider;
@@ -476,6 +487,25 @@ function afterDischarge(
       telehealth: rng.chance(0.15),
       costShare: cardio ? 'specialist' : 'pcp',
     });
+  }
+  // After a myocardial infarction a share of patients come back for a staged PCI of the remaining
+  // lesions within weeks: a planned readmission, which readmission measures must not count.
+  if (readmitDay < 0 && stay.reason.key === 'ami' && depth < 3 && rng.chance(STAGED_PCI_SHARE)) {
+    const day = stay.discharge + rng.range(10, 28);
+    const staged =
+      day <= mc.last
+        ? buildStay(mc, ADMIT_REASONS[ADMIT.staged_pci!]!, day, {
+            hospital: stay.hospital,
+            viaEd: false,
+            planned: true,
+            stays,
+          })
+        : undefined;
+    if (staged) {
+      stays.push([staged.admit, staged.discharge]);
+      afterDischarge(mc, staged, depth + 1, stays, pickReason);
+    }
+    return;
   }
   if (readmitDay < 0) return;
   const same = !stay.reason.planned && stay.reason.key !== 'delivery' && rng.chance(0.55);

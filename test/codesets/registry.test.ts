@@ -35,7 +35,7 @@ const EXPECTED_ROWS: Record<string, number> = {
   clp02_claim_status: 17,
   poverty_guidelines: 72,
   restricted_zip3: 17,
-  readmission_planned: 303,
+  readmission_planned: 308,
   readmission_exclusion_dx: 65,
   readmission_chronic_condition: 94,
   pqi_condition: 130,

@@ -339,6 +339,23 @@ describe('inpatient stays and readmissions', () => {
   });
 });
 
+describe('planned readmissions', () => {
+  it('brings members back on purpose within 30 days: a staged PCI after a myocardial infarction, chemotherapy cycles 21 or 28 days apart', async () => {
+    const r = await q(`SELECT
+      count(*) FILTER (WHERE s.drg_code IN ('321', '322') AND s.dx1 = 'I2510') AS staged_pci,
+      count(*) FILTER (WHERE s.drg_code IN ('321', '322') AND s.dx1 = 'I2510' AND EXISTS (SELECT 1 FROM stay p WHERE p.person_id = s.person_id
+        AND p.drg_code IN ('280', '281', '282') AND s.a - p.d BETWEEN 10 AND 28)) AS after_ami,
+      count(*) FILTER (WHERE s.dx1 = 'Z5111' AND EXISTS (SELECT 1 FROM stay p WHERE p.person_id = s.person_id AND p.dx1 = 'Z5111'
+        AND s.a - p.a IN (21, 28))) AS next_cycle,
+      count(*) FILTER (WHERE s.drg_code IN ('280', '281', '282')) AS ami FROM stay s`);
+    expect(r.staged_pci).toBeGreaterThan(3);
+    // Every staged PCI follows an infarction 10-28 days earlier (the mechanism, not a coincidence).
+    expect(r.after_ami).toBe(r.staged_pci);
+    expect(r.staged_pci / r.ami!).toBeLessThan(0.4);
+    expect(r.next_cycle).toBeGreaterThan(5);
+  });
+});
+
 describe('pharmacy', () => {
   it('fills 30- or 90-day supplies, more 90-day fills in Medicare Advantage than Medicaid', async () => {
     const r = await q(

@@ -499,6 +499,22 @@ export const ADMIT_REASONS: readonly AdmitReason[] = [
     icuShare: 0,
   },
   {
+    // Staged PCI of the remaining lesions weeks after a myocardial infarction: scheduled, principal
+    // diagnosis chronic coronary disease (old MI secondary), so the CMS planned-readmission algorithm
+    // calls it planned (potentially planned procedure, PCI, with a non-acute principal diagnosis).
+    key: 'staged_pci',
+    dx: ['I2510', 'I252', 'E785'],
+    drg: ['321', '322', '322'],
+    los: 1,
+    charge: 85000,
+    condition: 7,
+    acute: [0, 0, 0],
+    elective: true,
+    planned: true,
+    readmitRisk: -0.2,
+    icuShare: 0,
+  },
+  {
     key: 'chemotherapy',
     dx: ['Z5111', 'C3490'],
     drg: ['846', '847', '848'],
