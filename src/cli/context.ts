@@ -23,8 +23,6 @@ export interface CommandContext {
 
 /** Commands that work on the DuckDB file whatever the engine: loads are validated there (docs/engines.md). */
 const LOADING = new Set(['load', 'demo']);
-/** Commands that do not run on PostgreSQL yet (they write the DuckDB file directly); see docs/engines.md. */
-const DUCKDB_ONLY = new Set(['train', 'score', 'export']);
 
 export function contextFrom(cmd: Command): CommandContext {
   const opts = cmd.optsWithGlobals<GlobalOptions>();
@@ -42,11 +40,6 @@ export function contextFrom(cmd: Command): CommandContext {
     if (!url) {
       throw new UsageError(
         'engine postgres needs a server: pass --url postgres://user:password@host:port/database (or set url in claimlens.config.json, or CLAIMLENS_URL)',
-      );
-    }
-    if (DUCKDB_ONLY.has(cmd.name())) {
-      throw new UsageError(
-        `claimlens ${cmd.name()} runs on the DuckDB file only for now: run it without --engine postgres, then \`claimlens build --engine postgres\` copies the input layer to the server (docs/engines.md)`,
       );
     }
     return { config: { ...config, url, warehouse: url }, quiet: opts.quiet ?? false, duckdbWarehouse };

@@ -1,5 +1,8 @@
 // HIPAA Safe Harbor de-identified export (45 CFR 164.514(b)(2)): input tables (and chosen marts)
 // written as CSV or Parquet with identifiers removed or re-tokenized, dates cut to years, ZIPs to 3 digits.
+// The files are always written by DuckDB (its CSV and Parquet writers, the HMAC as a bound parameter):
+// on a PostgreSQL warehouse each relation's needed columns are streamed into an in-memory DuckDB first
+// (export-postgres.ts), so both engines write the same files and the key never reaches the server.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -137,7 +140,7 @@ for (const t of INPUT_TABLES) for (const c of t.columns) if (c.phi) PHI_BY_NAME.
 function plan(
   columns: readonly Column[],
   asOfYear: number,
-): { select: string[]; names: string[]; dropped: string[] } {
+): { select: string[]; names: string[]; dropped: string[]; read: string[] } {
   const personLinked = columns.some((c) => c.phi === 'identifier' || familyOf(c.name) !== undefined);
   const select: string[] = [];
   const names: string[] = [];
@@ -173,7 +176,8 @@ function plan(
       out(col, c.name);
     }
   }
-  return { select, names, dropped };
+  const gone = new Set(dropped);
+  return { select, names, dropped, read: columns.map((c) => c.name).filter((c) => !gone.has(c)) };
 }
 
 async function columnsOf(wh: Warehouse, schema: string, table: string): Promise<Column[]> {
@@ -186,7 +190,8 @@ async function columnsOf(wh: Warehouse, schema: string, table: string): Promise<
     const declared: ColumnSpec | undefined = spec?.columns.find((c) => c.name === r.column_name);
     return {
       name: r.column_name,
-      isDate: /^(DATE|TIMESTAMP)/.test(r.data_type),
+      // DuckDB says DATE/TIMESTAMP..., PostgreSQL date/timestamp without time zone.
+      isDate: /^(DATE|TIMESTAMP)/i.test(r.data_type),
       phi: spec ? declared?.phi : PHI_BY_NAME.get(r.column_name),
     };
   });
@@ -225,18 +230,21 @@ export async function exportDeidentified(wh: Warehouse, options: ExportOptions):
   const params: DuckDBValue[] = [...hmacParams(randomBytes(32)), listValue(await restrictedZip3(wh))];
   mkdirSync(dir, { recursive: true });
   const files: ExportedFile[] = [];
+  const writer = await exportWriter(wh);
   try {
     for (const r of relations) {
       const p = plan(await columnsOf(wh, r.schema, r.table), asOfYear);
       const file = join(dir, `${r.schema === INPUT_SCHEMA ? '' : `${r.schema}.`}${r.table}.${format}`);
       const to = format === 'csv' ? '(FORMAT csv, HEADER)' : '(FORMAT parquet)';
-      await wh.run(
+      const source = await writer.stage(r, p.read);
+      await writer.duck.run(
         // Every statement binds the same three parameters, used or not, through a one-row relation.
         `COPY (WITH k AS (SELECT $1::BLOB AS __inner, $2::BLOB AS __outer, $3::VARCHAR[] AS __zip3) ` +
-          `SELECT ${p.select.join(', ')} FROM ${ident(r.schema)}.${ident(r.table)} CROSS JOIN k) TO ${literal(file)} ${to}`,
+          `SELECT ${p.select.join(', ')} FROM ${source} CROSS JOIN k) TO ${literal(file)} ${to}`,
         params,
       );
-      const n = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(r.schema)}.${ident(r.table)}`);
+      const n = await writer.duck.one<{ n: number }>(`SELECT count(*) AS n FROM ${source}`);
+      await writer.release(source);
       files.push({
         relation: `${r.schema}.${r.table}`,
         file,
@@ -245,7 +253,7 @@ export async function exportDeidentified(wh: Warehouse, options: ExportOptions):
         dropped: p.dropped,
       });
     }
-    const findings = await scanExport(wh, dir);
+    const findings = await scanExport(writer.duck, dir);
     if (findings.length > 0) {
       throw new ClaimlensError(
         'config',
@@ -258,8 +266,31 @@ export async function exportDeidentified(wh: Warehouse, options: ExportOptions):
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
+  } finally {
+    await writer.close();
   }
   return { dir, format, files, skipped };
+}
+
+/** The DuckDB that writes an export's files, and where it reads each relation from. */
+export interface ExportWriter {
+  duck: Warehouse;
+  /** The relation (quoted SQL name in `duck`) holding at least `columns` of `r`. */
+  stage(r: { schema: string; table: string }, columns: readonly string[]): Promise<string>;
+  /** Called when the relation has been written. */
+  release(relation: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function exportWriter(wh: Warehouse): Promise<ExportWriter> {
+  if (wh.engine === 'postgres') return (await import('./export-postgres.ts')).postgresExportWriter(wh);
+  // DuckDB reads its own tables; the columns the plan drops are never selected.
+  return {
+    duck: wh,
+    stage: async (r) => `${ident(r.schema)}.${ident(r.table)}`,
+    release: async () => undefined,
+    close: async () => undefined,
+  };
 }
 
 export interface ExportFinding {

@@ -1,7 +1,7 @@
 // Governance of ad-hoc SQL (`claimlens sql`): admin runs free read-only SQL; an allowlist role runs one
 // SELECT over its allowed relations inside a sandbox of views without identifier columns; others none.
 import { randomBytes } from 'node:crypto';
-import { ident, isPostgresUrl, literal, Warehouse } from '../engine/duckdb.ts';
+import { DuckDBWarehouse, ident, isPostgresUrl, literal, Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
 import { appendAudit } from './audit.ts';
 import { AccessDeniedError } from './errors.ts';
@@ -123,13 +123,7 @@ export async function openSandbox(
 ): Promise<Warehouse> {
   if (warehousePath === ':memory:')
     throw new ClaimlensError('sql', 'an in-memory warehouse cannot be sandboxed');
-  if (isPostgresUrl(warehousePath)) {
-    // The sandbox attaches the DuckDB file read-only; a server needs per-role views (docs/engines.md).
-    throw new ClaimlensError(
-      'sql',
-      'ad-hoc SQL for roles limited to some relations runs on the DuckDB engine only for now; ask an admin, or use the KPI endpoints',
-    );
-  }
+  if (isPostgresUrl(warehousePath)) return openServerSandbox(warehousePath, relations, denied);
   const wh = await Warehouse.open(':memory:', { threads: 1 });
   try {
     const alias = `wh_${randomBytes(8).toString('hex')}`;
@@ -154,6 +148,47 @@ export async function openSandbox(
   } catch (err) {
     await wh.close();
     throw err;
+  }
+}
+
+/**
+ * The sandbox for a PostgreSQL warehouse: the same in-memory DuckDB, holding copies of the allowed
+ * relations' visible columns instead of views of an attached file. The query itself never reaches
+ * the server. That is what makes it safe: run on PostgreSQL, a query naming only allowed relations
+ * could still read any other through functions that take SQL text (`query_to_xml`, `xpath` over
+ * it, ...), whatever a parser says, unless the server's own privileges fenced it in. Here the
+ * server runs only `COPY (SELECT <visible columns> FROM <allowed relation>) TO STDOUT`, written from
+ * the parsed and permitted names, in a read-only session. The analyst's SQL is DuckDB SQL on both
+ * engines (the gate parses it with DuckDB's parser), and answers the same. The cost is copying each
+ * relation the query names, which suits the marts analysts query (docs/engines.md).
+ */
+async function openServerSandbox(
+  url: string,
+  relations: readonly RelationRef[],
+  denied: ReadonlySet<string>,
+): Promise<Warehouse> {
+  const { PostgresWarehouse } = await import('../engine/postgres/warehouse.ts');
+  const { copyRelationToDuckDB, postgresColumns } = await import('../engine/postgres/copy.ts');
+  const server = await PostgresWarehouse.open(url, { readOnly: true });
+  const wh = await DuckDBWarehouse.open(':memory:', { threads: 1 });
+  try {
+    for (const r of relations) {
+      const cols = await postgresColumns(server, r.schema, r.table);
+      if (cols.length === 0)
+        throw new ClaimlensError('sql', `the warehouse has no relation ${r.schema}.${r.table}`);
+      const visible = cols.map((c) => c.name).filter((c) => !denied.has(c));
+      if (visible.length === 0) {
+        throw new ClaimlensError('sql', `${r.schema}.${r.table} has no column this role may read`);
+      }
+      await wh.run(`CREATE SCHEMA IF NOT EXISTS ${ident(r.schema)}`);
+      await copyRelationToDuckDB(server, r, visible, wh, `${ident(r.schema)}.${ident(r.table)}`);
+    }
+    return wh;
+  } catch (err) {
+    await wh.close();
+    throw err;
+  } finally {
+    await server.close();
   }
 }
 

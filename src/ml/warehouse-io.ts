@@ -1,30 +1,47 @@
-// Feature marts in, scores out: reads a mart's columns in bulk (DuckDB data chunks straight into
-// typed arrays, never row objects) and appends score rows with the DuckDB appender, joining back to
-// the mart's keys through a row number so keys never need to be held in memory.
+// Feature marts in, scores out, on either engine: reads a mart's columns in bulk straight into typed
+// arrays (never row objects) and writes score rows in bulk, joining back to the mart's keys through a
+// staging row number so keys never need to be held in memory. The SQL around the transfers (the
+// contract check, the label check, the scores mart) is shared; how rows move differs per engine:
+// DuckDB's data chunks and appender are below, PostgreSQL's COPY streams in warehouse-io-postgres.ts.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, type Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
 import type { Dataset, FeatureColumn } from './dataset.ts';
 import type { ModelFeature } from './model-file.ts';
 
-/** Staging tables of one train or score run, inside the staged warehouse copy only; scores point at input rows by rowid. */
-const INPUT = 'main._ml_input';
-const SCORES = 'main._ml_scores';
-const ROW = '_ml_row';
+/** Row number column of the scores staging table: the input row (0-based, key order) it scores. */
+export const ROW = '_ml_row';
 
 const NUMERIC =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL.*)$/;
 const CATEGORICAL = /^(VARCHAR|BOOLEAN)$/;
 
 /**
- * The warehouse's connection. `Warehouse` keeps it private and returns plain rows; bulk columnar
- * reads and the appender need the connection itself, so this is the one place that reaches it.
+ * What one engine supplies for a train or score run. Staging tables hold the mart's rows in key order
+ * (`input`) and the appended scores (`scores`); they live only as long as the run (DuckDB: inside the
+ * staged warehouse copy; PostgreSQL: temporary tables of the session).
  */
-function connection(wh: Warehouse): DuckDBConnection {
-  const conn = (wh as unknown as { conn?: DuckDBConnection }).conn;
-  if (!conn)
-    throw new Error('Warehouse no longer exposes its connection as `conn`; update src/ml/warehouse-io.ts');
-  return conn;
+export interface MlEngineIo {
+  readonly input: string;
+  readonly scores: string;
+  /** SQL for the 0-based row number of staging input row `i` (what `ROW` of a score points at). */
+  readonly inputRow: string;
+  /** The engine's name of the 8-byte float type. */
+  readonly double: string;
+  /** ORDER BY terms for the mart's keys (text byte-wise on every engine), columns prefixed with `alias.`. */
+  orderKeys(wh: Warehouse, mart: FeatureMart, alias?: string): Promise<string[]>;
+  /** Replaces the input staging table by `columns` of the mart, numbered in `orderBy` order. */
+  stageInput(wh: Warehouse, mart: FeatureMart, columns: string[], orderBy: string[]): Promise<void>;
+  createScoresTable(wh: Warehouse, columns: string): Promise<void>;
+  /** Reads label, event date and `features` of every staged row into `out`, at each row's number. */
+  readColumns(wh: Warehouse, features: readonly ModelFeature[], out: MartColumns): Promise<void>;
+  appendScores(wh: Warehouse, records: Iterable<ScoreRecord>): Promise<void>;
+}
+
+/** The engine's implementation; PostgreSQL's module (and its driver) is loaded only when used. */
+async function ioFor(wh: Warehouse): Promise<MlEngineIo> {
+  if (wh.engine === 'postgres') return (await import('./warehouse-io-postgres.ts')).postgresIo;
+  return duckdbIo;
 }
 
 export interface FeatureMart {
@@ -52,7 +69,7 @@ export async function inspectFeatureMart(
       `feature mart ${table} does not exist: build it first (\`claimlens build\`)`,
     );
   }
-  const cols = await wh.describe(`${ident(schema)}.${ident(name)}`);
+  const cols = await wh.describe(`SELECT * FROM ${ident(schema)}.${ident(name)}`);
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));
   const problems: string[] = [];
   for (const k of keys) if (!typeOf.has(k)) problems.push(`key column ${k} is missing`);
@@ -111,6 +128,65 @@ export interface MartRows {
 }
 
 /**
+ * The typed arrays a mart is read into, filled by an engine's reader at each row's staging number.
+ * Categorical codes are given in order of first appearance in key order, so both engines (which read
+ * rows in key order) give the same levels in the same order.
+ */
+export class MartColumns {
+  readonly label: Float64Array;
+  readonly eventDay: Int32Array;
+  /** Per feature: its values (numeric) or null. */
+  readonly numeric: (Float64Array | null)[];
+  /** Per feature: its codes (categorical, -1 = missing) or null. */
+  readonly codes: (Int32Array | null)[];
+  private readonly levels: string[][];
+  private readonly index: Map<string, number>[];
+  /** Rows whose event date was NULL (refused by `finish`). */
+  nullDates = 0;
+
+  constructor(
+    readonly rows: number,
+    readonly features: readonly ModelFeature[],
+  ) {
+    this.label = new Float64Array(rows);
+    this.eventDay = new Int32Array(rows);
+    this.numeric = features.map((f) => (f.kind === 'numeric' ? new Float64Array(rows) : null));
+    this.codes = features.map((f) => (f.kind === 'categorical' ? new Int32Array(rows) : null));
+    this.levels = features.map(() => []);
+    this.index = features.map(() => new Map());
+  }
+
+  /** The code of categorical feature `j`'s value `s`, a new level when first seen. */
+  code(j: number, s: string): number {
+    const map = this.index[j]!;
+    let c = map.get(s);
+    if (c === undefined) {
+      const lev = this.levels[j]!;
+      c = lev.length;
+      lev.push(s);
+      map.set(s, c);
+    }
+    return c;
+  }
+
+  finish(table: string): MartRows {
+    if (this.nullDates > 0) {
+      throw new ClaimlensError(
+        'model',
+        `${table}.event_date is NULL in ${this.nullDates} row(s): every row needs an event date`,
+      );
+    }
+    const columns: FeatureColumn[] = this.features.map((f, j) =>
+      f.kind === 'numeric'
+        ? { kind: 'numeric', name: f.name, values: this.numeric[j]! }
+        : { kind: 'categorical', name: f.name, codes: this.codes[j]!, levels: this.levels[j]! },
+    );
+    const n = this.rows;
+    return { rows: n, label: this.label, eventDay: this.eventDay, data: { rows: n, features: columns } };
+  }
+}
+
+/**
  * Copies the mart into a staging table numbered in key order (so training sees rows in a fixed order
  * and scores can join back), then reads label, event date and `features` column by column.
  */
@@ -119,13 +195,11 @@ export async function readFeatureMart(
   mart: FeatureMart,
   features: readonly ModelFeature[],
 ): Promise<MartRows> {
-  const keys = mart.keys.map(ident).join(', ');
-  const cols = features.map((f) => ident(f.column)).join(', ');
-  await wh.run(
-    `CREATE OR REPLACE TABLE ${INPUT} AS SELECT ${keys}, label, event_date${cols ? `, ${cols}` : ''} FROM ${mart.table} ORDER BY ${keys}`,
-  );
+  const io = await ioFor(wh);
+  const columns = [...mart.keys.map(ident), 'label', 'event_date', ...features.map((f) => ident(f.column))];
+  await io.stageInput(wh, mart, columns, await io.orderKeys(wh, mart));
   const bad = await wh.one<{ n: number; example: string | null }>(
-    `SELECT count(*) AS n, any_value(CAST(label AS VARCHAR)) AS example FROM ${INPUT} WHERE label IS NOT NULL AND CAST(label AS DOUBLE) NOT IN (0, 1)`,
+    `SELECT count(*) AS n, min(CAST(label AS VARCHAR)) AS example FROM ${io.input} WHERE label IS NOT NULL AND CAST(label AS ${io.double}) NOT IN (0, 1)`,
   );
   if (bad && bad.n > 0) {
     throw new ClaimlensError(
@@ -133,83 +207,10 @@ export async function readFeatureMart(
       `${mart.table}.label must be 1, 0 or NULL; ${bad.n} row(s) have other values (e.g. ${bad.example})`,
     );
   }
-  const count = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${INPUT}`);
-  const n = count?.n ?? 0;
-  const select = [
-    'CAST(rowid AS INTEGER)',
-    'CAST(label AS DOUBLE)',
-    "CAST(date_diff('day', DATE '1970-01-01', event_date) AS INTEGER)",
-    ...features.map((f) => `CAST(${ident(f.column)} AS ${f.kind === 'numeric' ? 'DOUBLE' : 'VARCHAR'})`),
-  ];
-  const label = new Float64Array(n);
-  const eventDay = new Int32Array(n);
-  const numeric = features.map((f) => (f.kind === 'numeric' ? new Float64Array(n) : null));
-  const codes = features.map((f) => (f.kind === 'categorical' ? new Int32Array(n) : null));
-  const levels = features.map(() => [] as string[]);
-  const index = features.map(() => new Map<string, number>());
-  // Rows land at their rowid, the staging table's insertion position (key order), so the scan can
-  // run in parallel without a second sort.
-  const result = await connection(wh).stream(`SELECT ${select.join(', ')} FROM ${INPUT}`);
-  const at = new Int32Array(2048);
-  let nullDates = 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const m = chunk.rowCount;
-    const pos = at.length >= m ? at : new Int32Array(m);
-    const rv = chunk.getColumnVector(0);
-    const lv = chunk.getColumnVector(1);
-    const dv = chunk.getColumnVector(2);
-    for (let i = 0; i < m; i++) {
-      const r = rv.getItem(i) as number;
-      pos[i] = r;
-      const y = lv.getItem(i) as number | null;
-      label[r] = y === null ? Number.NaN : y;
-      const d = dv.getItem(i) as number | null;
-      if (d === null) nullDates++;
-      eventDay[r] = d ?? 0;
-    }
-    features.forEach((_, j) => {
-      const v = chunk.getColumnVector(j + 3);
-      const num = numeric[j];
-      if (num) {
-        for (let i = 0; i < m; i++) {
-          const x = v.getItem(i) as number | null;
-          num[pos[i]!] = x === null ? Number.NaN : x;
-        }
-        return;
-      }
-      const out = codes[j]!;
-      const map = index[j]!;
-      const lev = levels[j]!;
-      for (let i = 0; i < m; i++) {
-        const s = v.getItem(i) as string | null;
-        if (s === null) {
-          out[pos[i]!] = -1;
-          continue;
-        }
-        let c = map.get(s);
-        if (c === undefined) {
-          c = lev.length;
-          lev.push(s);
-          map.set(s, c);
-        }
-        out[pos[i]!] = c;
-      }
-    });
-  }
-  if (nullDates > 0) {
-    throw new ClaimlensError(
-      'model',
-      `${mart.table}.event_date is NULL in ${nullDates} row(s): every row needs an event date`,
-    );
-  }
-  const columns: FeatureColumn[] = features.map((f, j) =>
-    f.kind === 'numeric'
-      ? { kind: 'numeric', name: f.name, values: numeric[j]! }
-      : { kind: 'categorical', name: f.name, codes: codes[j]!, levels: levels[j]! },
-  );
-  return { rows: n, label, eventDay, data: { rows: n, features: columns } };
+  const count = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${io.input}`);
+  const out = new MartColumns(count?.n ?? 0, features);
+  await io.readColumns(wh, features, out);
+  return out.finish(mart.table);
 }
 
 export interface ScoreDriver {
@@ -237,51 +238,26 @@ export interface ScoreTableInfo {
 /** Drivers kept per scored row. */
 export const DRIVERS = 3;
 
-async function createScoresTable(wh: Warehouse): Promise<void> {
+/** Column definitions of the scores staging table, in the order the engines' writers fill it. */
+export function scoresColumns(double: string): string {
   const driverCols = Array.from(
     { length: DRIVERS },
-    (_, k) => `driver_${k + 1} VARCHAR, driver_${k + 1}_value VARCHAR, driver_${k + 1}_shap DOUBLE`,
+    (_, k) => `driver_${k + 1} VARCHAR, driver_${k + 1}_value VARCHAR, driver_${k + 1}_shap ${double}`,
   ).join(', ');
-  await wh.run(
-    `CREATE TABLE IF NOT EXISTS ${SCORES} (${ROW} BIGINT, split VARCHAR, probability DOUBLE, risk_score INTEGER, risk_tier VARCHAR, ${driverCols})`,
-  );
+  return `${ROW} BIGINT, split VARCHAR, probability ${double}, risk_score INTEGER, risk_tier VARCHAR, ${driverCols}`;
 }
 
 /** Appends score records to the run's scratch table (created on first use). */
 export async function appendScores(wh: Warehouse, records: Iterable<ScoreRecord>): Promise<void> {
-  await createScoresTable(wh);
-  const appender = await connection(wh).createAppender('_ml_scores', 'main');
-  try {
-    for (const r of records) {
-      appender.appendBigInt(BigInt(r.row));
-      appender.appendVarchar(r.split);
-      appender.appendDouble(r.probability);
-      appender.appendInteger(r.riskScore);
-      appender.appendVarchar(r.tier);
-      for (let k = 0; k < DRIVERS; k++) {
-        const d = r.drivers[k];
-        if (!d) {
-          appender.appendNull();
-          appender.appendNull();
-          appender.appendNull();
-          continue;
-        }
-        appender.appendVarchar(d.feature);
-        if (d.value === null) appender.appendNull();
-        else appender.appendVarchar(d.value);
-        appender.appendDouble(d.contribution);
-      }
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  const io = await ioFor(wh);
+  await io.createScoresTable(wh, scoresColumns(io.double));
+  await io.appendScores(wh, records);
 }
 
 /**
  * Replaces `target` (e.g. `marts.ml_denial_scores`) with the appended scores joined to the mart's
- * keys, event date and label, highest probability first, and drops the run's staging tables.
+ * keys, event date and label, highest probability first, and drops the run's staging tables. The
+ * replacement is one transaction: readers of a server see the old scores or the new ones.
  */
 export async function publishScores(
   wh: Warehouse,
@@ -289,30 +265,154 @@ export async function publishScores(
   target: { schema: string; table: string },
   info: ScoreTableInfo,
 ): Promise<number> {
+  const io = await ioFor(wh);
   const keys = mart.keys.map((k) => `i.${ident(k)}`).join(', ');
+  const order = (await io.orderKeys(wh, mart, 'i')).join(', ');
   const stamp = info.scoredAt.toISOString().replace('T', ' ').replace('Z', '');
+  const table = `${ident(target.schema)}.${ident(target.table)}`;
   await wh.run(`CREATE SCHEMA IF NOT EXISTS ${ident(target.schema)}`);
-  await createScoresTable(wh);
+  await io.createScoresTable(wh, scoresColumns(io.double));
   const driverCols = Array.from(
     { length: DRIVERS },
     (_, k) => `s.driver_${k + 1}, s.driver_${k + 1}_value, s.driver_${k + 1}_shap`,
   ).join(', ');
-  await wh.run(
-    `CREATE OR REPLACE TABLE ${ident(target.schema)}.${ident(target.table)} AS
-     SELECT ${keys}, i.event_date, CAST(i.label AS INTEGER) AS label, s.split, s.probability, s.risk_score, s.risk_tier,
+  const select = `SELECT ${keys}, i.event_date, CAST(i.label AS INTEGER) AS label, s.split, s.probability, s.risk_score, s.risk_tier,
             ${driverCols},
             ${literal(info.model)} AS model, ${literal(info.modelId)} AS model_id, TIMESTAMP ${literal(stamp)} AS scored_at
-     FROM ${SCORES} s JOIN ${INPUT} i ON i.rowid = s.${ROW}
-     ORDER BY s.probability DESC, ${keys}`,
-  );
-  const n = await wh.one<{ n: number }>(
-    `SELECT count(*) AS n FROM ${ident(target.schema)}.${ident(target.table)}`,
-  );
+     FROM ${io.scores} s JOIN ${io.input} i ON ${io.inputRow} = s.${ROW}
+     ORDER BY s.probability DESC, ${order}`;
+  await wh.run('BEGIN TRANSACTION');
+  try {
+    for (const statement of [
+      ...wh.dialect.replaceRelation('TABLE', table, select),
+      ...wh.dialect.afterCreate('TABLE', table),
+    ])
+      await wh.run(statement);
+    await wh.run('COMMIT');
+  } catch (err) {
+    await wh.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+  const n = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
   await dropStaging(wh);
   return n?.n ?? 0;
 }
 
 export async function dropStaging(wh: Warehouse): Promise<void> {
-  await wh.run(`DROP TABLE IF EXISTS ${SCORES}`);
-  await wh.run(`DROP TABLE IF EXISTS ${INPUT}`);
+  const io = await ioFor(wh);
+  await wh.run(`DROP TABLE IF EXISTS ${io.scores}`);
+  await wh.run(`DROP TABLE IF EXISTS ${io.input}`);
 }
+
+// ---- DuckDB -------------------------------------------------------------------------------------
+
+/**
+ * The warehouse's connection. `Warehouse` keeps it private and returns plain rows; bulk columnar
+ * reads and the appender need the connection itself, so this is the one place that reaches it.
+ */
+function connection(wh: Warehouse): DuckDBConnection {
+  const conn = (wh as unknown as { conn?: DuckDBConnection }).conn;
+  if (!conn)
+    throw new Error('Warehouse no longer exposes its connection as `conn`; update src/ml/warehouse-io.ts');
+  return conn;
+}
+
+/** DuckDB: staging tables inside the staged warehouse copy; scores point at input rows by rowid. */
+const duckdbIo: MlEngineIo = {
+  input: 'main._ml_input',
+  scores: 'main._ml_scores',
+  inputRow: 'i.rowid',
+  double: 'DOUBLE',
+
+  async orderKeys(_wh, mart, alias) {
+    return mart.keys.map((k) => (alias ? `${alias}.${ident(k)}` : ident(k)));
+  },
+
+  async stageInput(wh, mart, columns, orderBy) {
+    await wh.run(
+      `CREATE OR REPLACE TABLE ${this.input} AS SELECT ${columns.join(', ')} FROM ${mart.table} ORDER BY ${orderBy.join(', ')}`,
+    );
+  },
+
+  async createScoresTable(wh, columns) {
+    await wh.run(`CREATE TABLE IF NOT EXISTS ${this.scores} (${columns})`);
+  },
+
+  async readColumns(wh, features, out) {
+    const select = [
+      'CAST(rowid AS INTEGER)',
+      'CAST(label AS DOUBLE)',
+      "CAST(date_diff('day', DATE '1970-01-01', event_date) AS INTEGER)",
+      ...features.map((f) => `CAST(${ident(f.column)} AS ${f.kind === 'numeric' ? 'DOUBLE' : 'VARCHAR'})`),
+    ];
+    const { label, eventDay } = out;
+    // Rows land at their rowid, the staging table's insertion position (key order), so the scan can
+    // run in parallel without a second sort.
+    const result = await connection(wh).stream(`SELECT ${select.join(', ')} FROM ${this.input}`);
+    const at = new Int32Array(2048);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const m = chunk.rowCount;
+      const pos = at.length >= m ? at : new Int32Array(m);
+      const rv = chunk.getColumnVector(0);
+      const lv = chunk.getColumnVector(1);
+      const dv = chunk.getColumnVector(2);
+      for (let i = 0; i < m; i++) {
+        const r = rv.getItem(i) as number;
+        pos[i] = r;
+        const y = lv.getItem(i) as number | null;
+        label[r] = y === null ? Number.NaN : y;
+        const d = dv.getItem(i) as number | null;
+        if (d === null) out.nullDates++;
+        eventDay[r] = d ?? 0;
+      }
+      features.forEach((_, j) => {
+        const v = chunk.getColumnVector(j + 3);
+        const num = out.numeric[j];
+        if (num) {
+          for (let i = 0; i < m; i++) {
+            const x = v.getItem(i) as number | null;
+            num[pos[i]!] = x === null ? Number.NaN : x;
+          }
+          return;
+        }
+        const codes = out.codes[j]!;
+        for (let i = 0; i < m; i++) {
+          const s = v.getItem(i) as string | null;
+          codes[pos[i]!] = s === null ? -1 : out.code(j, s);
+        }
+      });
+    }
+  },
+
+  async appendScores(wh, records) {
+    const appender = await connection(wh).createAppender('_ml_scores', 'main');
+    try {
+      for (const r of records) {
+        appender.appendBigInt(BigInt(r.row));
+        appender.appendVarchar(r.split);
+        appender.appendDouble(r.probability);
+        appender.appendInteger(r.riskScore);
+        appender.appendVarchar(r.tier);
+        for (let k = 0; k < DRIVERS; k++) {
+          const d = r.drivers[k];
+          if (!d) {
+            appender.appendNull();
+            appender.appendNull();
+            appender.appendNull();
+            continue;
+          }
+          appender.appendVarchar(d.feature);
+          if (d.value === null) appender.appendNull();
+          else appender.appendVarchar(d.value);
+          appender.appendDouble(d.contribution);
+        }
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  },
+};
