@@ -96,6 +96,8 @@ function asParameterError(err: unknown): unknown {
   const m = err.message;
   if (/^unknown KPI domain/.test(m)) return parameterError('domain', err);
   if (/^(unknown payer|--payer|no enrollment for payer)/.test(m)) return parameterError('payer', err);
+  if (/^(unknown plan|--plan)/.test(m)) return parameterError('plan', err);
+  if (/^(unknown state|--state)/.test(m)) return parameterError('state', err);
   if (/^--as-of/.test(m)) return parameterError('asOf', err);
   if (/^--to/.test(m)) return parameterError('to', err);
   if (/^--from|^the range is inverted/.test(m)) return parameterError('from', err);
@@ -147,7 +149,11 @@ export async function governedPmpmTrend(
   }
   let rows: Awaited<ReturnType<typeof pmpm>>;
   try {
-    rows = await pmpm(wh, { period: params.period, payer: params.payer }, ['month', 'service_category']);
+    rows = await pmpm(
+      wh,
+      { period: params.period, payer: params.payer, plan: params.plan, state: params.state },
+      ['month', 'service_category'],
+    );
   } catch (err) {
     throw asParameterError(err);
   }
@@ -155,6 +161,8 @@ export async function governedPmpmTrend(
     domain: 'cost',
     period: params.period,
     payer: params.payer,
+    plan: params.plan,
+    state: params.state,
     headline: {},
     sections: [
       {
@@ -176,12 +184,14 @@ export async function governedPmpmTrend(
     config,
     principal,
     'cost pmpm-trend',
-    { period: params.period?.label, payer: params.payer },
+    { period: params.period?.label, payer: params.payer, plan: params.plan, state: params.state },
     { rows: rows.length },
   );
   return {
     period: params.period ?? null,
     payer: params.payer ?? null,
+    plan: params.plan ?? null,
+    state: params.state ?? null,
     rows: governed.sections[0]!.rows as unknown as ApiPmpmTrendRow[],
   };
 }
@@ -223,6 +233,8 @@ function toApi(r: GovernedKpiResult): ApiKpiResult {
     domain: r.domain,
     period: r.period ?? null,
     payer: r.payer ?? null,
+    plan: r.plan ?? null,
+    state: r.state ?? null,
     headline,
     sections: r.sections.map((s, si) => ({
       title: s.title,

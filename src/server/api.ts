@@ -40,6 +40,10 @@ export interface ApiKpiResult {
   domain: string;
   period: ApiPeriod | null;
   payer: string | null;
+  /** The plan filter applied (claims billed to the plan, member months in it). */
+  plan: string | null;
+  /** The state filter applied (members' state of residence on their latest enrollment span). */
+  state: string | null;
   headline: Record<string, Cell>;
   sections: ApiKpiSection[];
   notes: string[];
@@ -88,6 +92,10 @@ export interface ApiMeta {
     first_service_date: string | null;
     last_service_date: string | null;
     payers: string[];
+    /** Plans in eligibility and claims: the values of the plan filter. */
+    plans: string[];
+    /** Members' states of residence (latest enrollment span): the values of the state filter. */
+    states: string[];
   };
   /** The KPI domains the caller's role may read. */
   domains: ApiDomain[];
@@ -106,6 +114,8 @@ export interface ApiPmpmTrendRow {
 export interface ApiPmpmTrend {
   period: ApiPeriod | null;
   payer: string | null;
+  plan: string | null;
+  state: string | null;
   rows: ApiPmpmTrendRow[];
 }
 
@@ -199,10 +209,12 @@ export interface Filters {
   from?: string;
   to?: string;
   payer?: string;
+  plan?: string;
+  state?: string;
   asOf?: string;
 }
 
-export const FILTER_KEYS = ['period', 'from', 'to', 'payer', 'asOf'] as const;
+export const FILTER_KEYS = ['period', 'from', 'to', 'payer', 'plan', 'state', 'asOf'] as const;
 
 /**
  * The one spelling of a request URL: filters in a fixed order, empty ones left out. The offline

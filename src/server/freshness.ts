@@ -1,6 +1,8 @@
 // Data freshness for the meta route and the dashboard: the latest build (meta.build_log), the latest
-// load of each input table (input.load_log), the service-date window and the payers in the warehouse.
+// load of each input table (input.load_log), the service-date window and the payers, plans and member
+// states in the warehouse (the values the dashboard's filters offer).
 import type { Warehouse } from '../engine/duckdb.ts';
+import { knownPlans, knownStates } from '../services/filters.ts';
 import type { ApiLoad, ApiMeta } from './api.ts';
 
 const ISO = "'%Y-%m-%dT%H:%M:%SZ'";
@@ -47,6 +49,8 @@ export async function freshness(wh: Warehouse): Promise<Freshness> {
         )
       ).map((r) => r.payer)
     : [];
+  const plans = (await wh.tableExists('input', 'eligibility')) ? await knownPlans(wh) : [];
+  const states = await knownStates(wh);
   return {
     build,
     loads,
@@ -55,6 +59,8 @@ export async function freshness(wh: Warehouse): Promise<Freshness> {
       first_service_date: window?.first ?? null,
       last_service_date: window?.last ?? null,
       payers,
+      plans,
+      states,
     },
   };
 }

@@ -15,7 +15,15 @@ export class ParameterError extends UsageError {
   }
 }
 
-const CLI_TO_QUERY: Record<string, string> = { period: 'period', from: 'from', to: 'to', 'as-of': 'asOf' };
+const CLI_TO_QUERY: Record<string, string> = {
+  period: 'period',
+  from: 'from',
+  to: 'to',
+  payer: 'payer',
+  plan: 'plan',
+  state: 'state',
+  'as-of': 'asOf',
+};
 
 /**
  * Re-words a service's usage error (written for CLI flags) for a query parameter:
@@ -33,6 +41,8 @@ export interface FilterQuery {
   from?: string;
   to?: string;
   payer?: string;
+  plan?: string;
+  state?: string;
   asOf?: string;
 }
 
@@ -48,6 +58,17 @@ export const FILTER_QUERY_SCHEMA: JsonSchema = {
     from: { type: 'string', description: 'First day of a custom range, YYYY-MM-DD (with to).' },
     to: { type: 'string', description: 'Last day of a custom range, YYYY-MM-DD (with from).' },
     payer: { type: 'string', description: 'Only this payer (as in input.eligibility.payer).' },
+    plan: {
+      type: 'string',
+      description:
+        'Only this health plan (as in input.eligibility.plan and the claims): claims billed to it, member months enrolled in it, member-level measures by the plan their mart names. An unknown plan is a 400 listing the known ones (GET /api/meta: data.plans).',
+    },
+    state: {
+      type: 'string',
+      description:
+        "Only members living in this state: two-letter code of the member's state of residence on their latest enrollment span (intermediate.rcm_person). An unknown state is a 400 listing the known ones (GET /api/meta: data.states).",
+      examples: ['OH'],
+    },
     asOf: {
       type: 'string',
       description: 'As-of date for point-in-time views (provider recency, A/R), YYYY-MM-DD.',
@@ -55,7 +76,7 @@ export const FILTER_QUERY_SCHEMA: JsonSchema = {
   },
 };
 
-/** The period and as-of date of a query, parsed as the CLI parses its flags. Payer is checked later, against the warehouse. */
+/** The period and as-of date of a query, parsed as the CLI parses its flags. Payer, plan and state are checked later, against the warehouse. */
 export function filterParams(q: FilterQuery): KpiParams {
   let period: KpiParams['period'];
   try {
@@ -77,7 +98,12 @@ export function filterParams(q: FilterQuery): KpiParams {
       throw parameterError('asOf', err);
     }
   }
-  return { period, payer: blankToUndefined(q.payer), asOf };
+  const params: KpiParams = { period, payer: blankToUndefined(q.payer), asOf };
+  const plan = blankToUndefined(q.plan);
+  const state = blankToUndefined(q.state);
+  if (plan !== undefined) params.plan = plan;
+  if (state !== undefined) params.state = state.toUpperCase();
+  return params;
 }
 
 /** Which parameter a parsePeriod error is about, from its message and the query. */

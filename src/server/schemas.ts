@@ -30,11 +30,13 @@ export const ROW: JsonSchema = { type: 'object', additionalProperties: CELL };
 
 export const KPI_RESULT: JsonSchema = {
   type: 'object',
-  required: ['domain', 'period', 'payer', 'headline', 'sections', 'notes'],
+  required: ['domain', 'period', 'payer', 'plan', 'state', 'headline', 'sections', 'notes'],
   properties: {
     domain: { type: 'string' },
     period: nullable(PERIOD),
     payer: nullable({ type: 'string' }),
+    plan: nullable({ type: 'string', description: 'The plan filter applied.' }),
+    state: nullable({ type: 'string', description: 'The state filter applied.' }),
     headline: { type: 'object', additionalProperties: CELL, description: 'Headline numbers of the domain.' },
     sections: {
       type: 'array',
@@ -68,10 +70,12 @@ export const KPI_RESULT: JsonSchema = {
 
 export const PMPM_TREND: JsonSchema = {
   type: 'object',
-  required: ['period', 'payer', 'rows'],
+  required: ['period', 'payer', 'plan', 'state', 'rows'],
   properties: {
     period: nullable(PERIOD),
     payer: nullable({ type: 'string' }),
+    plan: nullable({ type: 'string' }),
+    state: nullable({ type: 'string' }),
     rows: {
       type: 'array',
       items: {
@@ -135,6 +139,17 @@ export const META: JsonSchema = {
         first_service_date: nullable({ type: 'string', format: 'date' }),
         last_service_date: nullable({ type: 'string', format: 'date' }),
         payers: { type: 'array', items: { type: 'string' } },
+        plans: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Plans in eligibility and claims: the values of the plan filter.',
+        },
+        states: {
+          type: 'array',
+          items: { type: 'string' },
+          description:
+            "Members' states of residence on their latest enrollment span: the values of the state filter.",
+        },
       },
     },
     domains: {

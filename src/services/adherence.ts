@@ -4,6 +4,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError, UsageError } from '../errors.ts';
+import { type MemberFilters, memberConditions, questionBinder } from './filters.ts';
 import type { KpiDomain, KpiResult } from './kpi.ts';
 import type { Period } from './period.ts';
 
@@ -15,7 +16,7 @@ export type PdcClass = (typeof PDC_CLASSES)[number];
 
 const MEMBER_MART = 'marts.adherence_member_class';
 
-export interface AdherenceParams {
+export interface AdherenceParams extends MemberFilters {
   /** Calendar measurement year; the latest year with measured members when absent. */
   year?: number;
   payer?: string;
@@ -115,13 +116,17 @@ export async function measurementYear(wh: Warehouse, period: Period | undefined)
   return row.y;
 }
 
-function scope(year: number, payer: string | undefined, alias = ''): { sql: string; args: DuckDBValue[] } {
+function scope(year: number, params: AdherenceParams, alias = ''): { sql: string; args: DuckDBValue[] } {
   const parts = [`${alias}measurement_year = ?`];
   const args: DuckDBValue[] = [year];
-  if (payer !== undefined) {
+  if (params.payer !== undefined) {
     parts.push(`${alias}payer = ?`);
-    args.push(payer);
+    args.push(params.payer);
   }
+  // Plan of the index prescription (as payer is); state of the member (filters.ts).
+  parts.push(
+    ...memberConditions(params, { plan: `${alias}plan`, person: `${alias}person_id` }, questionBinder(args)),
+  );
   return { sql: parts.join(' AND '), args };
 }
 
@@ -141,7 +146,7 @@ export async function adherenceSummary(
   params: AdherenceParams = {},
 ): Promise<AdherenceSummary> {
   const year = await resolveYear(wh, params);
-  const f = scope(year, params.payer);
+  const f = scope(year, params);
   const rows = await wh.all<ClassRow>(
     `SELECT pdc_class, ${MEASURES_SQL} FROM ${MEMBER_MART} WHERE ${f.sql} GROUP BY pdc_class`,
     f.args,
@@ -180,7 +185,7 @@ export async function adherenceByPayer(
   params: AdherenceParams = {},
 ): Promise<PayerClassRow[]> {
   const year = await resolveYear(wh, params);
-  const f = scope(year, params.payer);
+  const f = scope(year, params);
   return wh.all<PayerClassRow>(
     `SELECT coalesce(payer, 'unknown') AS payer, pdc_class, ${MEASURES_SQL}
      FROM ${MEMBER_MART} WHERE ${f.sql} GROUP BY 1, 2 ORDER BY 1, 2`,
@@ -197,7 +202,7 @@ export async function adherenceByPrescriber(
   params: AdherenceParams & { minMembers?: number; limit?: number } = {},
 ): Promise<PrescriberRow[]> {
   const year = await resolveYear(wh, params);
-  const f = scope(year, params.payer, 'm.');
+  const f = scope(year, params, 'm.');
   const min = Math.max(1, Math.trunc(params.minMembers ?? 1));
   return wh.all<PrescriberRow>(
     `SELECT coalesce(m.prescriber_npi, 'unknown') AS prescriber_npi, min(p.provider_name) AS prescriber_name,
@@ -218,7 +223,7 @@ export async function adherenceGaps(
   params: AdherenceParams & { pdcClass?: PdcClass; limit?: number } = {},
 ): Promise<GapRow[]> {
   const year = await resolveYear(wh, params);
-  const f = scope(year, params.payer);
+  const f = scope(year, params);
   const args = [...f.args];
   let cls = '';
   if (params.pdcClass !== undefined) {
@@ -244,7 +249,7 @@ export const adherenceDomain: KpiDomain = {
   description: 'PQA proportion of days covered (PDC) by drug class, payer and prescriber; adherence gaps',
   async run(wh, params): Promise<KpiResult> {
     const year = await measurementYear(wh, params.period);
-    const p = { year, payer: params.payer };
+    const p: AdherenceParams = { year, payer: params.payer, plan: params.plan, state: params.state };
     const summary = await adherenceSummary(wh, p);
     const payers = await adherenceByPayer(wh, p);
     const prescribers = await adherenceByPrescriber(wh, { ...p, minMembers: 11, limit: 10 });
@@ -304,7 +309,7 @@ export const adherenceDomain: KpiDomain = {
       notes: [
         'PDC follows the PQA specification: members with two or more fills of the class on different dates in the calendar year; treatment period from the first fill (index prescription start date) to 31 December, or to death or disenrollment; treatment periods under 91 days, members under 18, and hospice, ESRD (and insulin, for the diabetes class) excluded.',
         'Days covered: early refills of the same drug are shifted to start the day after the previous supply ends; overlapping supply of different drugs in the class counts once; supply beyond the treatment period is truncated. Adherent when PDC >= 0.80.',
-        'Payer and prescriber are those of the index prescription (the first fill of the year).',
+        'Payer, plan and prescriber are those of the index prescription (the first fill of the year).',
       ],
     };
   },

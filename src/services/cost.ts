@@ -4,18 +4,26 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Row, Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError, UsageError } from '../errors.ts';
+import { andMember, type MemberFilters } from './filters.ts';
 import type { KpiDomain, KpiResult, KpiSection } from './kpi.ts';
 import type { Period } from './period.ts';
 
-export interface CostParams {
+export interface CostParams extends MemberFilters {
   period?: Period;
   payer?: string;
+}
+
+/** Whose spend and member months: payer, plan and member state of residence (filters.ts). */
+interface Who extends MemberFilters {
+  payer?: string | undefined;
 }
 
 /** The member-month window a request covers: whole months, because member months are whole months. */
 export interface CostScope {
   period: Period | undefined;
   payer: string | undefined;
+  plan?: string | undefined;
+  state?: string | undefined;
   /** First month_start in scope (YYYY-MM-01); null for all dates. */
   monthFrom: string | null;
   /** Last day in scope; null for all dates. */
@@ -191,14 +199,20 @@ function ratio(num: number | null, den: number | null): number | null {
   return num === null || den === null || den === 0 ? null : num / den;
 }
 
-/** Filter on a month column for a month window and payer, with its parameters; `alias` qualifies both columns. */
+/**
+ * Filter on a month column for a month window, payer, plan and state, with its parameters; `alias`
+ * qualifies the columns. State goes through person_id (intermediate.rcm_person) unless the table
+ * carries a state column (`stateColumn`).
+ */
 function filter(
   monthFrom: string | null,
   monthTo: string | null,
-  payer: string | undefined,
+  who: Who,
   monthColumn = 'month_start',
   alias = '',
+  stateColumn = false,
 ): { sql: string; args: DuckDBValue[] } {
+  const payer = who.payer;
   const monthCol = `${alias}${monthColumn}`;
   const parts: string[] = ['TRUE'];
   const args: DuckDBValue[] = [];
@@ -214,11 +228,28 @@ function filter(
     parts.push(`${alias}payer = ?`);
     args.push(payer);
   }
-  return { sql: parts.join(' AND '), args };
+  const member = andMember(
+    who,
+    stateColumn
+      ? { plan: `${alias}plan`, state: `${alias}state` }
+      : { plan: `${alias}plan`, person: `${alias}person_id` },
+    (v) => {
+      args.push(v);
+      return '?';
+    },
+  );
+  return { sql: parts.join(' AND ') + member, args };
 }
 
-function scopeFilter(scope: CostScope, monthColumn = 'month_start', alias = '') {
-  return filter(scope.monthFrom, scope.monthTo, scope.payer, monthColumn, alias);
+function scopeFilter(scope: CostScope, monthColumn = 'month_start', alias = '', stateColumn = false) {
+  return filter(scope.monthFrom, scope.monthTo, scope, monthColumn, alias, stateColumn);
+}
+
+/** The level member months are counted distinct at: the narrowest of plan, payer and all. */
+function withinOf(who: Who, grouped: 'plan' | 'payer' | 'none' = 'none'): 'all' | 'payer' | 'plan' {
+  if (grouped === 'plan' || who.plan !== undefined) return 'plan';
+  if (grouped === 'payer' || who.payer !== undefined) return 'payer';
+  return 'all';
 }
 
 /**
@@ -233,7 +264,14 @@ export function costScope(wh: Warehouse, params: CostParams): Promise<CostScope>
     memo = new Map();
     scopes.set(wh, memo);
   }
-  const key = JSON.stringify([params.period?.from, params.period?.to, params.period?.label, params.payer]);
+  const key = JSON.stringify([
+    params.period?.from,
+    params.period?.to,
+    params.period?.label,
+    params.payer,
+    params.plan,
+    params.state,
+  ]);
   let scope = memo.get(key);
   if (!scope) {
     if (memo.size >= 256) memo.clear(); // a long-running server sees many filters
@@ -276,6 +314,8 @@ async function checkScope(wh: Warehouse, params: CostParams): Promise<CostScope>
   const scope: CostScope = {
     period,
     payer,
+    plan: params.plan,
+    state: params.state,
     monthFrom: period ? `${period.from.slice(0, 7)}-01` : null,
     monthTo: period ? period.to : null,
   };
@@ -285,16 +325,23 @@ async function checkScope(wh: Warehouse, params: CostParams): Promise<CostScope>
     f.args,
   );
   if ((found?.n ?? 0) === 0) {
-    const all = filter(null, null, payer);
+    const all = filter(null, null, scope);
     const cover = await wh.one<{ first: string | null; last: string | null }>(
       `SELECT min(month_start) AS first, max(month_start) AS last FROM marts.cost_member_month WHERE ${all.sql}`,
       all.args,
     );
-    const who = payer === undefined ? '' : ` for payer '${payer}'`;
+    const names = [
+      payer === undefined ? '' : `payer '${payer}'`,
+      params.plan === undefined ? '' : `plan '${params.plan}'`,
+      params.state === undefined ? '' : `state ${params.state}`,
+    ].filter((x) => x !== '');
+    const who = names.length === 0 ? '' : ` for ${names.join(', ')}`;
     const where = period ? ` in ${period.label} (${period.from}..${period.to})` : '';
     const covers = cover?.first
       ? `enrollment${who} covers ${cover.first.slice(0, 7)}..${cover.last!.slice(0, 7)}; choose a period inside it`
-      : 'load eligibility and run `claimlens build`';
+      : params.plan !== undefined || params.state !== undefined
+        ? 'no member of the book matches these plan and state filters; choose another plan or state'
+        : 'load eligibility and run `claimlens build`';
     throw new UsageError(`no enrollment${who}${where}: ${covers}`);
   }
   return scope;
@@ -308,8 +355,8 @@ async function checkScope(wh: Warehouse, params: CostParams): Promise<CostScope>
  */
 export async function costSummary(wh: Warehouse, params: CostParams): Promise<CostSummary> {
   const scope = await costScope(wh, params);
-  const totals = await monthTotals(wh, scope.monthFrom, scope.monthTo, scope.payer);
-  const o = scopeFilter(scope, 'service_month');
+  const totals = await monthTotals(wh, scope.monthFrom, scope.monthTo, scope);
+  const o = scopeFilter(scope, 'service_month', '', true);
   const outside = (await wh.one<{ claim_lines: number; paid: number; allowed: number }>(
     `SELECT coalesce(sum(claim_lines), 0) AS claim_lines, coalesce(sum(paid), 0) AS paid,
             coalesce(sum(allowed), 0) AS allowed
@@ -320,7 +367,7 @@ export async function costSummary(wh: Warehouse, params: CostParams): Promise<Co
   if (scope.monthFrom !== null && scope.monthTo !== null) {
     const from = shiftYears(scope.monthFrom, -1);
     const to = shiftYears(scope.monthTo, -1);
-    const p = await monthTotals(wh, from, to, scope.payer);
+    const p = await monthTotals(wh, from, to, scope);
     if (p.member_months > 0) {
       prior = { from, to, member_months: p.member_months, paid: p.paid, pmpm_paid: p.paid / p.member_months };
     }
@@ -368,12 +415,12 @@ async function monthTotals(
   wh: Warehouse,
   from: string | null,
   to: string | null,
-  payer: string | undefined,
+  who: Who,
 ): Promise<MonthTotals> {
-  const f = filter(from, to, payer);
+  const f = filter(from, to, who);
   return (await wh.one<MonthTotals>(
     `SELECT count(DISTINCT person_id) AS members,
-            ${memberMonthsSql(payer === undefined ? 'all' : 'payer')} AS member_months,
+            ${memberMonthsSql(withinOf(who))} AS member_months,
             coalesce(sum(medical_paid), 0) AS medical_paid,
             coalesce(sum(pharmacy_paid), 0) AS pharmacy_paid,
             coalesce(sum(paid), 0) AS paid,
@@ -411,19 +458,21 @@ export async function pmpm(
   const sel = (list: string[], alias: string) => list.map((c) => `${alias}.${c}`).join(', ');
   const group = (list: string[]) => (list.length > 0 ? `GROUP BY ${list.join(', ')}` : '');
   const f = scopeFilter(scope);
-  const within = denCols.includes('plan')
-    ? 'plan'
-    : denCols.includes('payer') || scope.payer !== undefined
-      ? 'payer'
-      : 'all';
+  const within = withinOf(
+    scope,
+    denCols.includes('plan') ? 'plan' : denCols.includes('payer') ? 'payer' : 'none',
+  );
+  // marts.cost_pmpm has no member: under a state filter the spend is summed from the member-grain
+  // detail mart instead (same enrolled spend, one row per member, month and category).
+  const numSource = scope.state === undefined ? 'marts.cost_pmpm' : 'marts.cost_member_spend_detail';
   const rows = await wh.all<Row>(
     `WITH den AS (
        SELECT ${denCols.map((c) => `${c}, `).join('')}${memberMonthsSql(within)} AS member_months
        FROM marts.cost_member_month WHERE ${f.sql} ${group(denCols)}
      ),
      num AS (
-       SELECT ${cols.map((c) => `${c}, `).join('')}sum(paid) AS paid, sum(allowed) AS allowed
-       FROM marts.cost_pmpm WHERE ${f.sql} ${group(cols)}
+       SELECT ${cols.map((c) => `${c}, `).join('')}${EXACT_SUMS}
+       FROM ${numSource} WHERE ${f.sql} ${group(cols)}
      )
      SELECT ${cols.length > 0 ? `${sel(cols, 'num')}, ` : ''}den.member_months, num.paid, num.allowed,
             num.paid / den.member_months AS pmpm_paid, num.allowed / den.member_months AS pmpm_allowed
@@ -447,10 +496,15 @@ export async function pmpm(
   });
 }
 
+// Exact (DECIMAL) sums, then one double: divided in SQL, the same double on every engine, where
+// PostgreSQL's numeric division would round a half cent (152.075) the other way than DuckDB's double.
+const EXACT_SUMS =
+  'CAST(sum(paid) AS DOUBLE PRECISION) AS paid, CAST(sum(allowed) AS DOUBLE PRECISION) AS allowed';
+
 /** Per-member paid spend of members with enrollment in a window (zero-spend members included). */
-function memberSpendSql(where: string, payer: string | undefined): string {
+function memberSpendSql(where: string, who: Who): string {
   return `member AS (
-    SELECT person_id, ${memberMonthsSql(payer === undefined ? 'all' : 'payer')} AS member_months, sum(paid) AS paid, sum(allowed) AS allowed
+    SELECT person_id, ${memberMonthsSql(withinOf(who))} AS member_months, sum(paid) AS paid, sum(allowed) AS allowed
     FROM marts.cost_member_month WHERE ${where} GROUP BY person_id
   )`;
 }
@@ -479,7 +533,7 @@ export async function concentration(
     (p) => `sum(r.paid) FILTER (WHERE r.r_desc <= floor((t.n * ${p} + 99) / 100)) AS top${p}`,
   ).join(',\n            ');
   const head = (await wh.one<Record<string, number | null>>(
-    `WITH ${memberSpendSql(f.sql, scope.payer)},
+    `WITH ${memberSpendSql(f.sql, scope)},
      tot AS (SELECT count(*) AS n, sum(paid) AS total FROM member),
      ranked AS (
        SELECT paid,
@@ -498,7 +552,7 @@ export async function concentration(
   const n = head.n ?? 0;
   const total = head.total ?? 0;
   const lorenz = await wh.all<LorenzPoint>(
-    `WITH ${memberSpendSql(f.sql, scope.payer)},
+    `WITH ${memberSpendSql(f.sql, scope)},
      tot AS (SELECT count(*) AS n, sum(paid) AS total FROM member),
      ranked AS (
        SELECT paid,
@@ -540,8 +594,8 @@ export async function concentration(
 }
 
 /** Tiers of the members of a window: rank by paid (1 = highest, ties by person_id), cut at ceil(p%). */
-function tieredSql(where: string, payer: string | undefined): string {
-  return `${memberSpendSql(where, payer)},
+function tieredSql(where: string, who: Who): string {
+  return `${memberSpendSql(where, who)},
   ranked AS (
     SELECT *, row_number() OVER (ORDER BY paid DESC, person_id) AS r, count(*) OVER () AS n FROM member
   ),
@@ -575,7 +629,7 @@ export async function cohorts(
   const scope = await costScope(wh, params);
   const f = scopeFilter(scope);
   const tiers = await wh.all<Omit<CohortTier, 'label'>>(
-    `WITH ${tieredSql(f.sql, scope.payer)},
+    `WITH ${tieredSql(f.sql, scope)},
      tier (cost_tier, tier_order) AS (VALUES ('top_1pct', 1), ('top_1_5pct', 2), ('top_5_20pct', 3), ('rest', 4)),
      tot AS (SELECT sum(paid) AS total FROM member)
      SELECT tier.cost_tier,
@@ -605,7 +659,7 @@ export async function cohorts(
     rank: number;
     share_of_tier: number | null;
   }>(
-    `WITH ${tieredSql(f.sql, scope.payer)},
+    `WITH ${tieredSql(f.sql, scope)},
      spend AS (
        SELECT t.cost_tier, d.person_id, d.service_category, d.paid, d.diagnosis_chapter_description,
               CASE WHEN d.diagnosis_chapter NOT IN ('no diagnosis', 'unrecognized') THEN d.diagnosis_chapter END
@@ -693,7 +747,7 @@ async function persistence(wh: Warehouse, scope: CostScope): Promise<Persistence
   let from = scope.monthFrom;
   let to = scope.monthTo;
   if (from === null || to === null) {
-    const all = filter(null, null, scope.payer);
+    const all = filter(null, null, scope);
     const last = (await wh.one<{ y: number }>(
       `SELECT CAST(extract(year FROM max(month_start)) AS INTEGER) AS y FROM marts.cost_member_month WHERE ${all.sql}`,
       all.args,
@@ -703,8 +757,8 @@ async function persistence(wh: Warehouse, scope: CostScope): Promise<Persistence
   }
   const priorFrom = shiftYears(from, -1);
   const priorTo = shiftYears(to, -1);
-  const cur = filter(from, to, scope.payer);
-  const pri = filter(priorFrom, priorTo, scope.payer);
+  const cur = filter(from, to, scope);
+  const pri = filter(priorFrom, priorTo, scope);
   const top5 = (where: string) => `SELECT person_id FROM (
       SELECT person_id, paid, row_number() OVER (ORDER BY paid DESC, person_id) AS r, count(*) OVER () AS n
       FROM (SELECT person_id, sum(paid) AS paid FROM marts.cost_member_month WHERE ${where} GROUP BY person_id) AS m
@@ -743,12 +797,12 @@ async function persistence(wh: Warehouse, scope: CostScope): Promise<Persistence
 export async function trend(wh: Warehouse, params: CostParams): Promise<TrendRow[]> {
   const scope = await costScope(wh, params);
   const priorFrom = scope.monthFrom === null ? null : shiftYears(scope.monthFrom, -1);
-  const f = filter(priorFrom, scope.monthTo, scope.payer);
+  const f = filter(priorFrom, scope.monthTo, scope);
   const inScope = scope.monthFrom === null ? 'TRUE' : 'm.month_start >= CAST(? AS DATE)';
   return wh.all<TrendRow>(
     `WITH monthly AS (
-       SELECT month_start, ${memberMonthsSql(scope.payer === undefined ? 'all' : 'payer')} AS member_months,
-              sum(paid) AS paid, sum(allowed) AS allowed
+       SELECT month_start, ${memberMonthsSql(withinOf(scope))} AS member_months,
+              ${EXACT_SUMS}
        FROM marts.cost_member_month WHERE ${f.sql} GROUP BY month_start
      )
      SELECT m.month_start AS month, m.member_months, m.paid, m.allowed,
@@ -777,7 +831,12 @@ export const costDomain: KpiDomain = {
   name: 'cost',
   description: 'Spend, PMPM by payer, plan and service category, concentration, high-cost cohorts and trend',
   async run(wh, params): Promise<KpiResult> {
-    const p: CostParams = { period: params.period, payer: params.payer };
+    const p: CostParams = {
+      period: params.period,
+      payer: params.payer,
+      plan: params.plan,
+      state: params.state,
+    };
     const summary = await costSummary(wh, p);
     const conc = await concentration(wh, p);
     const coh = await cohorts(wh, p);

@@ -5,17 +5,18 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type { Config } from '../config.ts';
 import type { Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
+import { andMember, type MemberFilters } from './filters.ts';
 import type { KpiDomain, KpiResult } from './kpi.ts';
 import { requireModels } from './payers.ts';
 import type { Period } from './period.ts';
 
-export interface DenialParams {
+export interface DenialParams extends MemberFilters {
   period?: Period;
   payer?: string;
 }
 
 /** The whole adjudication months a request covers (the marts are monthly). */
-export interface DenialScope {
+export interface DenialScope extends MemberFilters {
   period: Period | undefined;
   payer: string | undefined;
   /** First adjudication month in scope (YYYY-MM-01). */
@@ -117,10 +118,14 @@ function addMonths(iso: string, n: number): string {
 export async function denialScope(wh: Warehouse, params: DenialParams): Promise<DenialScope> {
   await requireModels(wh, MARTS);
   const { period, payer } = params;
+  const member: MemberFilters = {};
+  if (params.plan !== undefined) member.plan = params.plan;
+  if (params.state !== undefined) member.state = params.state;
   if (period) {
     return {
       period,
       payer,
+      ...member,
       monthFrom: monthStart(period.from),
       monthTo: monthStart(period.to),
       widened: period.from.slice(8) !== '01' || !isMonthEnd(period.to),
@@ -134,7 +139,7 @@ export async function denialScope(wh: Warehouse, params: DenialParams): Promise<
       'warehouse',
       'the warehouse has no adjudicated claim lines: load and build first',
     );
-  return { period, payer, monthFrom: addMonths(r.m, -11), monthTo: r.m, widened: false };
+  return { period, payer, ...member, monthFrom: addMonths(r.m, -11), monthTo: r.m, widened: false };
 }
 
 function scopeWhere(scope: DenialScope, alias = ''): { sql: string; args: DuckDBValue[] } {
@@ -144,7 +149,12 @@ function scopeWhere(scope: DenialScope, alias = ''): { sql: string; args: DuckDB
     parts.push(`${alias}payer = ?`);
     args.push(scope.payer);
   }
-  return { sql: parts.join(' AND '), args };
+  // Both denial marts carry plan and member state in their grain (docs/marts/denials.md).
+  const member = andMember(scope, { plan: `${alias}plan`, state: `${alias}state` }, (v) => {
+    args.push(v);
+    return '?';
+  });
+  return { sql: parts.join(' AND ') + member, args };
 }
 
 // Sums of the monthly cube and the rates derived from them; `key` and `detail` are filled by callers.

@@ -12,6 +12,7 @@ import { mayRunDomain } from '../governance/policy.ts';
 import { type Caller, governanceFor, roleOf } from '../governance/runtime.ts';
 import { type QueryResult, queryWarehouse } from '../runner/query.ts';
 import { KPI_DOMAINS } from './domains.ts';
+import { assertKnownPlan, assertKnownState } from './filters.ts';
 import { assertKnownPayer, findKpiDomain, type KpiParams, runKpiDomain } from './kpi.ts';
 import { parseDate, parsePeriod } from './period.ts';
 
@@ -32,6 +33,8 @@ export interface KpiRequest {
   from?: string;
   to?: string;
   payer?: string;
+  plan?: string;
+  state?: string;
   asOf?: string;
 }
 
@@ -54,9 +57,15 @@ export function assertFilterText(option: string, value: string): void {
 
 function kpiParams(req: KpiRequest): KpiParams {
   if (req.payer !== undefined) assertFilterText('--payer', req.payer);
+  if (req.plan !== undefined) assertFilterText('--plan', req.plan);
+  if (req.state !== undefined) assertFilterText('--state', req.state);
   const period = parsePeriod({ period: req.period, from: req.from, to: req.to });
   const asOf = req.asOf === undefined ? undefined : parseDate(req.asOf, '--as-of');
-  return { period, payer: req.payer, asOf };
+  const params: KpiParams = { period, payer: req.payer, asOf };
+  if (req.plan !== undefined) params.plan = req.plan;
+  // USPS codes are upper case; `--state oh` means OH.
+  if (req.state !== undefined) params.state = req.state.toUpperCase();
+  return params;
 }
 
 /**
@@ -99,6 +108,8 @@ export async function governedKpi(ctx: GovernedContext, req: KpiRequest): Promis
   try {
     try {
       await assertKnownPayer(wh, params.payer);
+      await assertKnownPlan(wh, params.plan);
+      await assertKnownState(wh, params.state);
     } catch (err) {
       return await refuse(err);
     }

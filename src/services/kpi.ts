@@ -10,11 +10,16 @@ import {
   type Unavailable,
   unavailableNote,
 } from './capabilities.ts';
+import { memberFilterNote } from './filters.ts';
 import type { Period } from './period.ts';
 
 export interface KpiParams {
   period?: Period;
   payer?: string;
+  /** Only this health plan (src/services/filters.ts: claims billed to it, member months in it). */
+  plan?: string;
+  /** Only members with this state of residence on their latest enrollment span (src/services/filters.ts). */
+  state?: string;
   /** As-of date for point-in-time views (provider recency, A/R); defaults per domain. */
   asOf?: string;
 }
@@ -41,6 +46,10 @@ export interface KpiResult {
   domain: string;
   period: Period | undefined;
   payer: string | undefined;
+  /** The plan filter applied (set by runKpiDomain from the request). */
+  plan?: string | undefined;
+  /** The state filter applied (set by runKpiDomain from the request). */
+  state?: string | undefined;
   /** Headline numbers of the domain, for the overview and the demo. */
   headline: Record<string, number | string | null>;
   sections: KpiSection[];
@@ -72,6 +81,8 @@ export async function runKpiDomain(
       domain: domain.name,
       period: params.period,
       payer: params.payer,
+      plan: params.plan,
+      state: params.state,
       headline: {},
       sections: [],
       notes: missing.map(unavailableNote),
@@ -79,7 +90,19 @@ export async function runKpiDomain(
     };
   }
   try {
-    return applySourceGaps(await domain.run(wh, params, config), gaps);
+    const result = await domain.run(wh, params, config);
+    // Every domain narrows every section by plan and state or marks the section it cannot (with a
+    // note); the filters and what they mean are stated once here for all of them.
+    const filterNote = memberFilterNote(params);
+    return applySourceGaps(
+      {
+        ...result,
+        plan: params.plan,
+        state: params.state,
+        notes: filterNote ? [filterNote, ...result.notes] : result.notes,
+      },
+      gaps,
+    );
   } catch (err) {
     // A mart missing a column or a table the service reads: the warehouse predates these models.
     if (!(err instanceof ClaimlensError) && /^(Binder|Catalog) Error/.test((err as Error).message ?? '')) {

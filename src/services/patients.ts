@@ -4,19 +4,20 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Config } from '../config.ts';
 import type { Warehouse } from '../engine/duckdb.ts';
+import { andMember, dollarBinder, type MemberFilters } from './filters.ts';
 import type { KpiDomain, KpiResult } from './kpi.ts';
 import { requireModels } from './payers.ts';
 import type { Period } from './period.ts';
 import { dataEndDate } from './rcm.ts';
 import type { FinancialAssistancePolicy } from './rcm-config.ts';
 
-export interface PatientParams {
+export interface PatientParams extends MemberFilters {
   asOf?: string;
   payer?: string;
   period?: Period;
 }
 
-export interface PatientScope {
+export interface PatientScope extends MemberFilters {
   asOf: string;
   payer: string | undefined;
   /** HHS guideline year applied: the as-of year, or the nearest published year. */
@@ -93,9 +94,15 @@ export async function patientScope(wh: Warehouse, params: PatientParams): Promis
   return {
     asOf,
     payer: params.payer,
+    plan: params.plan,
+    state: params.state,
     guidelineYear,
     asOfFromData: params.asOf === undefined && params.period === undefined,
-    wholeLedger: params.payer === undefined && (years?.ledger_end == null || years.ledger_end <= asOf),
+    // A payer or plan keeps only its claims' rows, so the accounts are summed from the ledger.
+    wholeLedger:
+      params.payer === undefined &&
+      params.plan === undefined &&
+      (years?.ledger_end == null || years.ledger_end <= asOf),
   };
 }
 
@@ -118,6 +125,9 @@ function personSql(
     args.push(scope.payer);
     payer = ' AND payer = $5';
   }
+  // Plan: the ledger rows of the plan's claims; state: the persons living there (filters.ts). The
+  // account mart has no plan, so a plan filter always sums the ledger (wholeLedger is false).
+  const member = andMember(scope, { plan: 'plan', person: 'person_id' }, dollarBinder(args));
   // The same columns from the ledger summed to the as-of date, or from the account mart when the
   // as-of date is past everything in the ledger.
   const accounts = scope.wholeLedger
@@ -131,7 +141,8 @@ function personSql(
       last_billed_date,
       CAST(payments AS BIGINT) AS payments,
       last_payment_date
-    FROM marts.patient_account`
+    FROM marts.patient_account
+    WHERE TRUE${member}`
     : `
     SELECT
       person_id,
@@ -143,7 +154,7 @@ function personSql(
       CAST(sum(payments) AS BIGINT) AS payments,
       max(event_date) FILTER (WHERE payments > 0) AS last_payment_date
     FROM marts.patient_ledger
-    WHERE event_date <= CAST($1 AS DATE)${payer}
+    WHERE event_date <= CAST($1 AS DATE)${payer}${member}
     GROUP BY person_id`;
   // The tier compares income x 100 with limit x guideline, so a household exactly at a limit lands in
   // the more generous tier without rounding of a percentage deciding it.
@@ -351,6 +362,8 @@ export const patientsDomain: KpiDomain = {
       notes.push(
         `Payer ${scope.payer}: bills and payments of its claims only (payments on account left out).`,
       );
+    if (scope.plan !== undefined)
+      notes.push(`Plan ${scope.plan}: bills and payments of its claims only (payments on account left out).`);
     return {
       domain: 'patients',
       period: params.period,

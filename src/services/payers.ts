@@ -1,9 +1,12 @@
 // Payer scorecard for any period (seed 004): volume, charges, payments, contractual variance,
 // denial rate and days to pay per payer, a risk label from configured thresholds, rank and trend.
 // Aggregates intermediate.payer_claim at query time, so any range works; definitions in docs/marts/payers.md.
+
+import type { DuckDBValue } from '@duckdb/node-api';
 import type { Config } from '../config.ts';
 import type { Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
+import { andMember, dollarBinder, type MemberFilters } from './filters.ts';
 import type { KpiDomain, KpiResult } from './kpi.ts';
 import type { PayerRiskThresholds } from './payers-config.ts';
 import { type Period, previousPeriod, quarterPeriod } from './period.ts';
@@ -73,7 +76,8 @@ export async function requireModels(wh: Warehouse, tables: readonly string[]): P
 
 // Service basis (claim_start_date) for volume, charges, variance and denials, so expected and actual
 // payment are compared on the same claims; cash basis (paid_date) for payments and days to pay.
-const METRICS_SQL = `
+// Plan and state (filters.ts) narrow both bases through payer_claim's plan and state columns.
+const metricsSql = (member: string) => `
 WITH service AS (
   SELECT
     payer,
@@ -85,7 +89,7 @@ WITH service AS (
     sum(adjudicated_lines) AS adjudicated_lines,
     sum(denied_lines) AS denied_lines
   FROM intermediate.payer_claim
-  WHERE claim_start_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+  WHERE claim_start_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)${member}
   GROUP BY payer
 ),
 cash AS (
@@ -96,7 +100,7 @@ cash AS (
     avg(days_to_pay) AS avg_days_to_pay,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_pay) AS median_days_to_pay
   FROM intermediate.payer_claim
-  WHERE paid_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+  WHERE paid_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)${member}
   GROUP BY payer
 ),
 joined AS (
@@ -143,9 +147,15 @@ FROM joined
 ORDER BY payer`;
 
 /** Every payer's metrics for a period: payers with no activity come back with zeros, never dropped. */
-export async function payerMetrics(wh: Warehouse, period: Period): Promise<PayerMetrics[]> {
+export async function payerMetrics(
+  wh: Warehouse,
+  period: Period,
+  member: MemberFilters = {},
+): Promise<PayerMetrics[]> {
   await requireModels(wh, ['intermediate.payer_claim', 'intermediate.payer_directory']);
-  return wh.all<PayerMetrics>(METRICS_SQL, [period.from, period.to]);
+  const args: DuckDBValue[] = [period.from, period.to];
+  const where = andMember(member, { plan: 'plan', state: 'state' }, dollarBinder(args));
+  return wh.all<PayerMetrics>(metricsSql(where), args);
 }
 
 /**
@@ -215,8 +225,9 @@ export async function payerScorecard(
   period: Period,
   thresholds: PayerRiskThresholds,
   payer?: string,
+  member: MemberFilters = {},
 ): Promise<PayerScorecardRow[]> {
-  const rows = rankPayers(await payerMetrics(wh, period), thresholds);
+  const rows = rankPayers(await payerMetrics(wh, period, member), thresholds);
   return payer === undefined ? rows : rows.filter((r) => r.payer === payer);
 }
 
@@ -263,10 +274,11 @@ export async function payerTrend(
   period: Period,
   thresholds: PayerRiskThresholds,
   payer?: string,
+  member: MemberFilters = {},
 ): Promise<PayerTrendRow[]> {
   return trendRows(
-    await payerScorecard(wh, period, thresholds, payer),
-    await payerScorecard(wh, previousPeriod(period), thresholds, payer),
+    await payerScorecard(wh, period, thresholds, payer, member),
+    await payerScorecard(wh, previousPeriod(period), thresholds, payer, member),
   );
 }
 
@@ -294,8 +306,14 @@ export const payersDomain: KpiDomain = {
     const period = params.period ?? (await latestServiceQuarter(wh));
     const t = config.payers.risk;
     const prev = previousPeriod(period);
-    const rows = await payerScorecard(wh, period, t, params.payer);
-    const trend = trendRows(rows, await payerScorecard(wh, prev, t, params.payer));
+    const member: MemberFilters = { plan: params.plan, state: params.state };
+    const all = await payerScorecard(wh, period, t, params.payer, member);
+    const allTrend = trendRows(all, await payerScorecard(wh, prev, t, params.payer, member));
+    // A plan belongs to its payer: under a plan filter the other payers (no claims and no payments
+    // in the plan) are left out rather than listed with zeros.
+    const active = (r: PayerScorecardRow) => params.plan === undefined || r.claims > 0 || r.payments !== 0;
+    const rows = all.filter(active);
+    const trend = allTrend.filter((_, i) => active(all[i]!));
     const sum = (f: (r: PayerScorecardRow) => number | null) =>
       round2(rows.reduce((a, r) => a + (f(r) ?? 0), 0));
     const expected = sum((r) => r.expected_payment);

@@ -1,9 +1,11 @@
 // Programs savings model (seed 000): care management of the high-cost cohort and denial prevention,
 // configured assumptions (low / base / high) applied to baselines measured in the warehouse, with
 // net savings, ROI and a payback month that accounts for ramp-up. Formulas in docs/marts/programs.md.
+import type { DuckDBValue } from '@duckdb/node-api';
 import type { Config } from '../config.ts';
 import type { Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
+import { andMember, dollarBinder, type MemberFilters } from './filters.ts';
 import type { KpiDomain, KpiResult } from './kpi.ts';
 import { requireModels } from './payers.ts';
 import type { ProgramsConfig, Scenario, ScenarioValues } from './programs-config.ts';
@@ -202,7 +204,11 @@ export async function careManagementBaseline(
   cfg: ProgramsConfig,
   w: BaselineWindow,
   payer?: string,
+  member: MemberFilters = {},
 ): Promise<CareManagementBaseline> {
+  const args: DuckDBValue[] = [w.from, w.to, payer ?? null, cfg.careManagement.cohortTopPct];
+  // Plan: spend billed to the plan and spans enrolled in it; state: members living there (filters.ts).
+  const who = andMember(member, { plan: 'plan', person: 'person_id' }, dollarBinder(args));
   // Members with no claims count in the population (they are part of "all members"), with 0 paid.
   const r = (await wh.one<{
     members: number;
@@ -213,13 +219,13 @@ export async function careManagementBaseline(
     `WITH spend AS (
   SELECT person_id, sum(paid) AS paid
   FROM marts.program_member_spend
-  WHERE month BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) AND (CAST($3 AS VARCHAR) IS NULL OR payer = $3)
+  WHERE month BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) AND (CAST($3 AS VARCHAR) IS NULL OR payer = $3)${who}
   GROUP BY person_id
 ),
 members AS (
   SELECT person_id FROM marts.program_enrollment
   WHERE enrollment_start_date <= CAST($2 AS DATE) AND enrollment_end_date >= CAST($1 AS DATE)
-    AND (CAST($3 AS VARCHAR) IS NULL OR payer = $3)
+    AND (CAST($3 AS VARCHAR) IS NULL OR payer = $3)${who}
   UNION
   SELECT person_id FROM spend
 ),
@@ -237,7 +243,7 @@ SELECT
   CAST(coalesce(sum(paid) FILTER (WHERE rn <= ceil(n * CAST($4 AS DOUBLE PRECISION) / 100)), 0) AS DOUBLE PRECISION) AS cohort_spend,
   CAST(coalesce(sum(paid), 0) AS DOUBLE PRECISION) AS total_spend
 FROM ranked`,
-    [w.from, w.to, payer ?? null, cfg.careManagement.cohortTopPct],
+    args,
   ))!;
   const annual = 12 / w.months;
   return {
@@ -308,9 +314,12 @@ export async function denialBaseline(
   cfg: ProgramsConfig,
   w: BaselineWindow,
   payer?: string,
+  member: MemberFilters = {},
 ): Promise<DenialBaseline> {
   const carcs = await preventableCarcs(wh, cfg);
   const list = carcs.codes.map((_, i) => `$${i + 4}`).join(', ');
+  const args: DuckDBValue[] = [w.from, w.to, payer ?? null, ...carcs.codes];
+  const who = andMember(member, { plan: 'plan', state: 'state' }, dollarBinder(args));
   const r = (await wh.one<{
     claims: number;
     lines: number;
@@ -320,6 +329,7 @@ export async function denialBaseline(
   }>(
     `WITH hit AS (
   SELECT claim_id, claim_line_number, min(first_remit_date) AS first_remit_date, min(payer) AS payer,
+    min(plan) AS plan, min(state) AS state,
     min(charge_amount) AS charge_amount, min(expected_payment) AS expected_payment, min(expected_basis) AS expected_basis
   FROM marts.program_denial_line
   WHERE carc_code IN (${list || 'NULL'})
@@ -333,8 +343,8 @@ SELECT
   count(*) FILTER (WHERE expected_basis <> 'contract') AS estimated
 FROM hit
 WHERE first_remit_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
-  AND (CAST($3 AS VARCHAR) IS NULL OR payer = $3)`,
-    [w.from, w.to, payer ?? null, ...carcs.codes],
+  AND (CAST($3 AS VARCHAR) IS NULL OR payer = $3)${who}`,
+    args,
   ))!;
   const annual = 12 / w.months;
   return {
@@ -441,7 +451,7 @@ export async function latestClaimDate(wh: Warehouse): Promise<string> {
 export async function programSavings(
   wh: Warehouse,
   cfg: ProgramsConfig,
-  opts: { asOf?: string; payer?: string } = {},
+  opts: { asOf?: string; payer?: string; plan?: string; state?: string } = {},
 ): Promise<ProgramSavings> {
   await requireModels(wh, [
     'marts.program_member_spend',
@@ -450,8 +460,9 @@ export async function programSavings(
   ]);
   const asOf = opts.asOf ?? (await latestClaimDate(wh));
   const window = baselineWindow(asOf, cfg.baselineMonths);
-  const careManagement = await careManagementBaseline(wh, cfg, window, opts.payer);
-  const denials = await denialBaseline(wh, cfg, window, opts.payer);
+  const member: MemberFilters = { plan: opts.plan, state: opts.state };
+  const careManagement = await careManagementBaseline(wh, cfg, window, opts.payer, member);
+  const denials = await denialBaseline(wh, cfg, window, opts.payer, member);
   return {
     window,
     careManagement,
@@ -467,7 +478,12 @@ export const programsDomain: KpiDomain = {
     'Savings model for care management and denial prevention: net savings, ROI, payback months, low/base/high',
   async run(wh, params, config: Config): Promise<KpiResult> {
     const asOf = params.asOf ?? params.period?.to;
-    const s = await programSavings(wh, config.programs, { asOf, payer: params.payer });
+    const s = await programSavings(wh, config.programs, {
+      asOf,
+      payer: params.payer,
+      plan: params.plan,
+      state: params.state,
+    });
     const base = s.rows.find((r) => r.program === 'combined' && r.scenario === 'base')!;
     const cm = s.careManagement;
     const dn = s.denials;

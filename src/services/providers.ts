@@ -5,6 +5,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type { Config } from '../config.ts';
 import { ident, type Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError, UsageError } from '../errors.ts';
+import { andMember, type MemberFilters } from './filters.ts';
 import type { KpiDomain, KpiResult } from './kpi.ts';
 import { requireModels } from './payers.ts';
 import {
@@ -32,7 +33,7 @@ export interface ResolvedThreshold {
 
 export type SegmentThresholds = Record<ThresholdName, ResolvedThreshold>;
 
-export interface ProviderScope {
+export interface ProviderScope extends MemberFilters {
   asOf: string;
   role: ProviderRole;
   /** Only claims billed to this payer. */
@@ -120,6 +121,9 @@ function rfmCte(p: Params, name: string, scope: ProviderScope, asOf: string): st
   const d = `CAST(${p.add(asOf)} AS DATE)`;
   const role = p.add(scope.role);
   const payer = p.add(scope.payer ?? null);
+  // Plan and member state (filters.ts) keep the claims of the plan and of members living in the
+  // state, so a provider's recency, frequency and paid are its activity for them.
+  const member = andMember(scope, { plan: 'plan', state: 'state' }, (v) => p.add(v));
   const inWindow = `service_date > CAST(${d} - INTERVAL '12 months' AS DATE)`;
   return `${name} AS (
   SELECT
@@ -132,7 +136,7 @@ function rfmCte(p: Params, name: string, scope: ProviderScope, asOf: string): st
     CAST(coalesce(sum(paid_amount) FILTER (WHERE ${inWindow}), 0) AS DOUBLE PRECISION) AS monetary
   FROM intermediate.provider_claim
   WHERE provider_role = ${role} AND service_date <= ${d}
-    AND (CAST(${payer} AS VARCHAR) IS NULL OR payer = ${payer})
+    AND (CAST(${payer} AS VARCHAR) IS NULL OR payer = ${payer})${member}
   GROUP BY npi
 )`;
 }
@@ -387,7 +391,13 @@ export const providersDomain: KpiDomain = {
     const cfg = config.providers;
     const asOf = params.asOf ?? params.period?.to ?? (await latestServiceDate(wh, cfg.providerRole));
     await requireModels(wh, ['intermediate.provider_claim', 'marts.provider_profile']);
-    const scope: ProviderScope = { asOf, role: cfg.providerRole, payer: params.payer };
+    const scope: ProviderScope = {
+      asOf,
+      role: cfg.providerRole,
+      payer: params.payer,
+      plan: params.plan,
+      state: params.state,
+    };
     const thresholds = await segmentThresholds(wh, cfg, scope);
     const summary = await segmentSummary(wh, cfg, scope, thresholds);
     const top = await topPerformers(wh, cfg, scope, thresholds);
@@ -467,6 +477,11 @@ export const providersDomain: KpiDomain = {
         'Segments, first rule met wins: Lapsed (no claim in 12 months); Champions (frequency >= frequencyHigh, monetary >= monetaryHigh, recency <= recencyActiveDays); Dormant Giants (monetary >= monetaryHigh, recency > recencyDormantDays); Rising Stars (frequency >= frequencyMid, recency <= recencyVeryActiveDays); New (first service within newProviderDays); At Risk (recency > recencyDormantDays); Standard (the rest).',
         `Engagement ROI: investment = providers x visits per quarter x 4 x $${cfg.engagement.costPerVisit} per visit (annual, matching the 12-month revenue window); ROI ratio = (revenue - investment) / investment. Revenue is what payers paid for the providers' claims, not revenue caused by engagement.`,
         'Migration uses the thresholds above at both dates, so a move reflects the provider, not a shift of percentiles.',
+        ...(params.plan !== undefined || params.state !== undefined
+          ? [
+              'Under a plan or state filter every figure (thresholds included, as percentiles of the filtered activity) counts only the claims of that plan and of members living in that state; the state is the member’s, not the provider’s practice state.',
+            ]
+          : []),
       ],
     };
   },

@@ -6,19 +6,27 @@ import type { Config } from '../config.ts';
 import type { Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
 import { denialScope, denialSummary } from './denials.ts';
+import {
+  andMember,
+  dollarBinder,
+  type FilterColumns,
+  hasMemberFilter,
+  type MemberFilters,
+  notFiltered,
+} from './filters.ts';
 import type { KpiDomain, KpiResult } from './kpi.ts';
 import { requireModels } from './payers.ts';
 import type { Period } from './period.ts';
 import type { RcmConfig } from './rcm-config.ts';
 
-export interface RcmParams {
+export interface RcmParams extends MemberFilters {
   period?: Period;
   payer?: string;
   asOf?: string;
 }
 
 /** What a revenue-cycle request covers: claims billed from..to, seen as of asOf. */
-export interface RcmScope {
+export interface RcmScope extends MemberFilters {
   asOf: string;
   /** First billing date in scope (claims billed, cash received). */
   from: string;
@@ -169,6 +177,8 @@ export async function rcmScope(wh: Warehouse, params: RcmParams): Promise<RcmSco
     to,
     period: params.period,
     payer: params.payer,
+    plan: params.plan,
+    state: params.state,
     asOfFromData: params.asOf === undefined,
   };
 }
@@ -179,13 +189,23 @@ function payerFilter(scope: RcmScope, args: DuckDBValue[], column = 'payer'): st
   return ` AND ${column} = $${args.length}`;
 }
 
+// How each mart carries plan and member state (filters.ts). rcm_claim_event (claim and day grain)
+// has the member's state but no plan: the plan goes through intermediate.payer_claim by claim_id.
+const CLAIM_EVENT: FilterColumns = { state: 'state', claim: 'claim_id' };
+const WITH_PLAN_STATE: FilterColumns = { plan: 'plan', state: 'state' };
+
+/** The plan and state conditions of a mart, bound after what `args` holds (`$n` numbering). */
+function memberFilter(scope: RcmScope, args: DuckDBValue[], cols: FilterColumns): string {
+  return andMember(scope, cols, dollarBinder(args));
+}
+
 /**
  * A/R at the as-of date by payer and aging bucket (days from billing to the as-of date). Patient
  * balances more than `badDebtDays` past patient billing are bad debt, written off, so not A/R.
  */
 export async function arAging(wh: Warehouse, scope: RcmScope, badDebtDays: number): Promise<ArAgingRow[]> {
   const args: DuckDBValue[] = [scope.asOf, addDays(scope.asOf, -badDebtDays)];
-  const payer = payerFilter(scope, args);
+  const payer = payerFilter(scope, args) + memberFilter(scope, args, CLAIM_EVENT);
   return wh.all<ArAgingRow>(
     `
 WITH balance AS (
@@ -237,7 +257,7 @@ export async function arSummary(
   windowDays: number,
 ): Promise<ArSummary> {
   const args: DuckDBValue[] = [addDays(scope.asOf, -(windowDays - 1)), scope.asOf];
-  const payer = payerFilter(scope, args);
+  const payer = payerFilter(scope, args) + memberFilter(scope, args, WITH_PLAN_STATE);
   const r = await wh.one<{ net_revenue: number | null }>(
     `SELECT CAST(sum(net_revenue) AS DOUBLE PRECISION) AS net_revenue FROM marts.rcm_daily
      WHERE day BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)${payer}`,
@@ -283,7 +303,7 @@ export async function cohortMetrics(
   badDebtDays: number,
 ): Promise<Record<CohortDimension, CohortRow[]>> {
   const args: DuckDBValue[] = [scope.asOf, scope.from, scope.to, addDays(scope.asOf, -badDebtDays)];
-  const payer = payerFilter(scope, args);
+  const payer = payerFilter(scope, args) + memberFilter(scope, args, CLAIM_EVENT);
   const sets = [...new Set(dimensions)];
   // GROUPING() may only name grouped columns, and a total alone needs no grouping at all.
   const cols = sets.filter((d) => d !== 'total');
@@ -391,6 +411,10 @@ export async function cashMetrics(wh: Warehouse, scope: RcmScope, cfg: RcmConfig
   const monthTo = monthStart(scope.to);
   const args: DuckDBValue[] = [monthFrom, monthTo];
   const payer = payerFilter(scope, args);
+  const member = memberFilter(scope, args, WITH_PLAN_STATE);
+  // The finance ledger is booked per payer and month, with no plan or member: under a plan or state
+  // filter its figures would describe the whole payer, so they are left out (null) and said so.
+  const ledgerFiltered = hasMemberFilter(scope);
   const r = (await wh.one<{
     payer_cash: number | null;
     patient_cash: number | null;
@@ -410,7 +434,7 @@ WITH d AS (
     CAST(sum(net_revenue) AS DOUBLE PRECISION) AS net_revenue,
     CAST(sum(claims) AS BIGINT) AS claims
   FROM marts.rcm_daily
-  WHERE date_trunc('month', day) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)${payer}
+  WHERE date_trunc('month', day) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)${payer}${member}
 ),
 l AS (
   SELECT
@@ -420,7 +444,7 @@ l AS (
     CAST(sum(gross_charges) AS DOUBLE PRECISION) AS gross_charges,
     CAST(sum(contractual_adjustments) AS DOUBLE PRECISION) AS contractual
   FROM staging.finance_ledger
-  WHERE ledger_month BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)${payer}
+  WHERE ledger_month BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)${payer}${ledgerFiltered ? ' AND FALSE' : ''}
 )
 SELECT * FROM d CROSS JOIN l`,
     args,
@@ -458,7 +482,7 @@ SELECT * FROM d CROSS JOIN l`,
 /** Days from submission to payment per payer, for claims paid in the scope (marts.rcm_payment_variance). */
 export async function daysToPay(wh: Warehouse, scope: RcmScope): Promise<DaysToPayRow[]> {
   const args: DuckDBValue[] = [scope.from, scope.to];
-  const payer = payerFilter(scope, args);
+  const payer = payerFilter(scope, args) + memberFilter(scope, args, WITH_PLAN_STATE);
   return wh.all<DaysToPayRow>(
     `
 SELECT
@@ -485,7 +509,7 @@ export async function underpayments(
   tolerance: number,
 ): Promise<UnderpaymentRow[]> {
   const args: DuckDBValue[] = [scope.from, scope.to, tolerance];
-  const payer = payerFilter(scope, args);
+  const payer = payerFilter(scope, args) + memberFilter(scope, args, WITH_PLAN_STATE);
   return wh.all<UnderpaymentRow>(
     `
 SELECT
@@ -548,6 +572,8 @@ export const rcmDomain: KpiDomain = {
       await denialScope(wh, {
         period: { kind: 'range', from: scope.from, to: scope.to, label: window },
         payer: params.payer,
+        plan: params.plan,
+        state: params.state,
       }),
     );
     const t = total ?? null;
@@ -571,11 +597,17 @@ export const rcmDomain: KpiDomain = {
       `Cost to collect = revenue-cycle cost / cash collected in the months ${cash.month_from.slice(0, 7)}..${cash.month_to.slice(0, 7)} (HFMA Cost to Collect); cash collection % = cash / net revenue billed in those months (HFMA Cash Collection as a Percentage of Net Patient Service Revenue).`,
       'Initial denial rate: lines first adjudicated in the whole months of the billing window (claimlens kpi denials). Days to pay and underpayments: claims whose payment date falls in the billing window (marts.rcm_payment_variance, from intermediate.payer_claim); underpaid = paid more than the tolerance below the contractual expected payment.',
     ];
+    const ledgerOut = notFiltered(
+      params,
+      ['plan', 'state'],
+      'the finance ledger (revenue-cycle cost, booked bad debt) is booked per payer and month with no plan or member, so its figures are left out (null) under these filters; cost to collect uses rcm.costPerClaim x the filtered claims when configured.',
+    );
+    if (ledgerOut) notes.push(ledgerOut.note);
     if (cash.cost_source === 'config')
       notes.push(
-        `No revenue_cycle_cost in finance_ledger for these months: cost = rcm.costPerClaim ${cfg.costPerClaim} x claims billed.`,
+        `${ledgerOut ? 'Ledger left out under the plan or state filter' : 'No revenue_cycle_cost in finance_ledger for these months'}: cost = rcm.costPerClaim ${cfg.costPerClaim} x claims billed.`,
       );
-    if (cash.cost_source === 'none')
+    if (cash.cost_source === 'none' && !ledgerOut)
       notes.push(
         'No revenue_cycle_cost in finance_ledger for these months and no rcm.costPerClaim configured: cost to collect not computed.',
       );
@@ -635,7 +667,7 @@ export const rcmDomain: KpiDomain = {
           ],
         },
         {
-          title: 'Cash, cost to collect and the finance ledger',
+          title: `Cash, cost to collect and the finance ledger${ledgerOut ? ' (ledger figures not available by plan or state)' : ''}`,
           rows: [{ ...cash }],
           columns: [
             'month_from',

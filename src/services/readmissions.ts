@@ -6,6 +6,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type { Config } from '../config.ts';
 import type { Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
+import { type MemberFilters, memberConditions, questionBinder } from './filters.ts';
 import type { KpiDomain, KpiResult } from './kpi.ts';
 import type { Period } from './period.ts';
 import { periodDays } from './period.ts';
@@ -20,7 +21,7 @@ import {
   type RoiConfig,
 } from './readmissions-config.ts';
 
-export interface ReadmissionParams {
+export interface ReadmissionParams extends MemberFilters {
   /** Index discharges whose discharge date falls in the period; all dates when absent. */
   period?: Period;
   /** Index admissions billed to this payer. */
@@ -104,6 +105,10 @@ function indexScope(params: ReadmissionParams, alias = ''): { sql: string; args:
     parts.push(`${alias}payer = ?`);
     args.push(params.payer);
   }
+  // Plan of the discharging claim; state of the person (filters.ts).
+  parts.push(
+    ...memberConditions(params, { plan: `${alias}plan`, person: `${alias}person_id` }, questionBinder(args)),
+  );
   return { sql: parts.join(' AND '), args };
 }
 
@@ -725,7 +730,7 @@ export interface PatientRisk {
 export async function patientRiskScores(
   wh: Warehouse,
   config: ReadmissionsConfig,
-  options: { payer?: string; tier?: RiskTier; limit?: number } = {},
+  options: { payer?: string; plan?: string; state?: string; tier?: RiskTier; limit?: number } = {},
 ): Promise<PatientRisk[]> {
   await requireMarts(wh, [PATIENT_MART]);
   const cfg = config.riskScore;
@@ -735,6 +740,8 @@ export async function patientRiskScores(
     where.push('payer = ?');
     args.push(options.payer);
   }
+  // Plan of the latest discharge; state of the person.
+  where.push(...memberConditions(options, { plan: 'plan', person: 'person_id' }, questionBinder(args)));
   if (options.tier !== undefined) {
     where.push('risk_tier = ?');
     args.push(options.tier);
@@ -771,12 +778,15 @@ export interface TierSummary {
 export async function riskTierSummary(
   wh: Warehouse,
   config: ReadmissionsConfig,
-  options: { payer?: string } = {},
+  options: { payer?: string; plan?: string; state?: string } = {},
 ): Promise<TierSummary[]> {
   await requireMarts(wh, [PATIENT_MART]);
   const cfg = config.riskScore;
-  const where = options.payer === undefined ? 'TRUE' : 'payer = ?';
   const args: DuckDBValue[] = options.payer === undefined ? [] : [options.payer];
+  const where = [
+    options.payer === undefined ? 'TRUE' : 'payer = ?',
+    ...memberConditions(options, { plan: 'plan', person: 'person_id' }, questionBinder(args)),
+  ].join(' AND ');
   const rows = await wh.all<TierSummary>(
     `WITH scored AS (SELECT *, ${scoreSql(cfg, PATIENT_COLUMNS)} FROM ${PATIENT_MART} WHERE ${where}),
      total AS (SELECT *, ${totalSql()} AS risk_score FROM scored)
@@ -997,6 +1007,8 @@ export async function roiBaseline(
   }
   const scope = indexScope({
     payer: params.payer,
+    plan: params.plan,
+    state: params.state,
     period: from && to ? { kind: 'range', from, to, label: '' } : undefined,
   });
   const row = (await wh.one<{
@@ -1062,13 +1074,22 @@ export const readmissionsDomain: KpiDomain = {
     '30-day all-cause and unplanned readmission rates, preventable readmissions (proxy) and their spend, hospital O:E, risk tiers, intervention ROI',
   async run(wh, params, config: Config): Promise<KpiResult> {
     const cfg = config.readmissions;
-    const p: ReadmissionParams = { period: params.period, payer: params.payer };
+    const p: ReadmissionParams = {
+      period: params.period,
+      payer: params.payer,
+      plan: params.plan,
+      state: params.state,
+    };
     const summary = await readmissionSummary(wh, p);
     const diagnoses = await readmissionsByDiagnosis(wh, p, { level: 'category', limit: 10 });
     const payers = await readmissionsByPayer(wh, p);
     const trend = await readmissionTrend(wh, p);
     const bench = await hospitalBenchmark(wh, p, cfg);
-    const tiers = await riskTierSummary(wh, cfg, { payer: params.payer });
+    const tiers = await riskTierSummary(wh, cfg, {
+      payer: params.payer,
+      plan: params.plan,
+      state: params.state,
+    });
     const roi = await interventionRoi(wh, p, cfg);
     const measures = [
       'index_admissions',

@@ -125,14 +125,22 @@ describe.skipIf(!postgresAvailable())('the API on PostgreSQL answers as on DuckD
   });
 
   it('every KPI domain under several filters, and the PMPM trend', async () => {
-    const meta = (await both('/api/meta')).duck.body as { payers?: string[] };
-    const payer = meta.payers?.[0];
+    const meta = (await both('/api/meta')).duck.body as ApiMeta;
+    const payer = meta.data.payers[0];
+    const plan = meta.data.plans[0];
+    const state = meta.data.states[0];
+    expect([payer, plan, state]).not.toContain(undefined);
     const filters = [
       {},
       { period: '2025Q1' },
       { period: '2024' },
       { from: '2025-01-15', to: '2025-03-14' },
-      ...(payer ? [{ period: '2025', payer }] : []),
+      { period: '2025', payer },
+      // Plan and state (issue 8): alone, together and with a payer and a range.
+      { plan },
+      { state },
+      { period: '2025Q2', plan, state },
+      { from: '2025-01-15', to: '2025-06-14', payer, state },
     ];
     let compared = 0;
     for (const f of filters) {
@@ -164,6 +172,8 @@ describe.skipIf(!postgresAvailable())('the API on PostgreSQL answers as on DuckD
       '/api/kpi/cost?period=2025Q9',
       '/api/kpi/nope',
       '/api/kpi/cost?payer=No%20Such%20Payer',
+      '/api/kpi/denials?plan=No%20Such%20Plan',
+      '/api/kpi/rcm?state=ZZ',
     ]) {
       const r = await both(url);
       expect(differences(r.duck, r.pg), url).toEqual([]);

@@ -69,6 +69,10 @@ describe('health, meta and the OpenAPI description', () => {
     expect(body.last_load_at).not.toBeNull();
     expect(body.data.first_service_date).toBe('2024-01-01');
     expect(body.data.payers.length).toBeGreaterThan(2);
+    // The values of the plan and state filters (the generator's plans and four states).
+    expect(body.data.plans).toContain('PPO Gold');
+    expect(body.data.states.length).toBeGreaterThan(1);
+    expect(body.data.states.every((s) => /^[A-Z]{2}$/.test(s))).toBe(true);
     expect(body.domains.map((d) => d.name)).toEqual(KPI_DOMAINS.map((d) => d.name));
     expect(body.role).toBe('analyst');
   });
@@ -102,6 +106,8 @@ describe('health, meta and the OpenAPI description', () => {
       'query:from',
       'query:to',
       'query:payer',
+      'query:plan',
+      'query:state',
       'query:asOf',
     ]);
     expect(Object.keys(kpi.responses)).toEqual(expect.arrayContaining(['200', '400', '503']));
@@ -141,6 +147,38 @@ describe('KPI domains', () => {
     expect(one.headline.claims).toBeLessThan(all.headline.claims as number);
     const range = (await get<ApiKpiResult>('/api/kpi/cost?from=2025-01-01&to=2025-06-30')).body;
     expect(range.period?.kind).toBe('range');
+  });
+
+  it('obeys plan and state on every domain, each narrowing the numbers', async () => {
+    const meta = (await get<ApiMeta>('/api/meta')).body;
+    const state = meta.data.states[0]!;
+    const both = await get<ApiKpiResult>(`/api/kpi/denials?plan=PPO%20Gold&state=${state}`);
+    expect(both.status).toBe(200);
+    expect(both.body.plan).toBe('PPO Gold');
+    expect(both.body.state).toBe(state);
+    expect(both.body.notes[0]).toMatch(/^Filtered to plan PPO Gold: .*; state /);
+    const all = (await get<ApiKpiResult>('/api/kpi/denials')).body;
+    const plan = (await get<ApiKpiResult>('/api/kpi/denials?plan=PPO%20Gold')).body;
+    const lines = (r: ApiKpiResult) => r.headline.adjudicated_lines as number;
+    expect(lines(plan)).toBeLessThan(lines(all));
+    expect(lines(both.body)).toBeLessThan(lines(plan));
+    // A lower-case state is the same state.
+    const lower = (await get<ApiKpiResult>(`/api/kpi/denials?plan=PPO%20Gold&state=${state.toLowerCase()}`))
+      .body;
+    expect(lower.headline).toEqual(both.body.headline);
+    for (const d of KPI_DOMAINS.map((x) => x.name)) {
+      const r = await get<ApiKpiResult>(`/api/kpi/${d}?plan=PPO%20Gold&state=${state}`);
+      expect(r.status, d).toBe(200);
+      expect(r.body.plan, d).toBe('PPO Gold');
+    }
+    // The PMPM trend obeys them too, and adds up to the filtered cost domain.
+    const trend = (await get<ApiPmpmTrend>(`/api/cost/pmpm-trend?period=2025&state=${state}`)).body;
+    const cost = (await get<ApiKpiResult>(`/api/kpi/cost?period=2025&state=${state}`)).body;
+    expect(trend.state).toBe(state);
+    expect(trend.rows.reduce((a, r) => a + (r.paid as number), 0)).toBeCloseTo(
+      cost.headline.paid as number,
+      0,
+    );
   });
 
   it('serves PMPM by month and service category adding up to the cost domain', async () => {
@@ -183,11 +221,15 @@ describe('bad parameters are 400s that name the parameter', () => {
     ],
     ['/api/kpi/cost?payer=Nobody', 'payer', "payer: unknown payer 'Nobody': known payers are"],
     ['/api/cost/pmpm-trend?payer=Nobody', 'payer', "payer: unknown payer 'Nobody'"],
+    ['/api/kpi/cost?plan=Nope', 'plan', "plan: unknown plan 'Nope': known plans are CHIP, EPO Value,"],
+    ['/api/kpi/rcm?plan=PPO%20Gold&state=ZZ', 'state', "state: unknown state 'ZZ': members' states of"],
+    ['/api/cost/pmpm-trend?plan=Nope', 'plan', "plan: unknown plan 'Nope'"],
+    ['/api/kpi/denials?plan=--x', 'plan', "plan: '--x' is not a valid value"],
     ['/api/kpi/weather', 'domain', "domain: unknown KPI domain 'weather': choose one of cost, payers"],
     [
       '/api/kpi/cost?perod=2024',
       'perod',
-      'perod: not a parameter of this route; use period, from, to, payer, asOf',
+      'perod: not a parameter of this route; use period, from, to, payer, plan, state, asOf',
     ],
     ['/api/kpi/cost?period=2024&period=2025', 'period', 'period: must be string'],
     ['/api/quality?period=2024', 'period', 'period: not a parameter of this route'],
@@ -222,6 +264,12 @@ describe('cache', () => {
     const before = server.cache.hits;
     await get('/api/kpi/payers?period=2025Q2&payer=Self%20Pay');
     expect(server.cache.hits).toBe(before + 1);
+    // Plan and state are part of the key: another plan is another answer, not a hit.
+    const planA = await get<ApiKpiResult>('/api/kpi/payers?period=2025Q2&plan=PPO%20Gold');
+    const hitsA = server.cache.hits;
+    const planB = await get<ApiKpiResult>('/api/kpi/payers?period=2025Q2&plan=HMO%20Silver');
+    expect(server.cache.hits).toBe(hitsA);
+    expect(planB.body.headline).not.toEqual(planA.body.headline);
     const res = await server.app.inject({ url, headers: { 'if-none-match': String(first.headers.etag) } });
     expect(res.statusCode).toBe(304);
     expect(res.body).toBe('');

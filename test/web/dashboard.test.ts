@@ -140,6 +140,58 @@ describe('filters', () => {
     }
   });
 
+  it('a plan and a state change the numbers and the URL, and reset clears them', async () => {
+    const page = await open(`${base}/denials`);
+    try {
+      const lines = () =>
+        page
+          .locator('[data-headline="denials"] [data-metric="adjudicated_lines"]')
+          .getAttribute('data-value');
+      const all = await lines();
+      const meta = await api<ApiMeta>('/api/meta');
+      expect(meta.data.plans.length).toBeGreaterThan(1);
+      expect(meta.data.states.length).toBeGreaterThan(1);
+      const plan = meta.data.plans[0]!;
+      await page.selectOption('select[name="plan"]', plan);
+      await settle(page);
+      expect(new URL(page.url()).searchParams.get('plan')).toBe(plan);
+      const onePlan = await lines();
+      expect(Number(onePlan)).toBeLessThan(Number(all));
+      const expected = await api<ApiKpiResult>(`/api/kpi/denials?plan=${encodeURIComponent(plan)}`);
+      expect(expected.plan).toBe(plan);
+      expect(onePlan).toBe(String(expected.headline.adjudicated_lines));
+      expect(await page.locator('[data-scope="denials"]').textContent()).toContain(`plan ${plan}`);
+
+      const state = meta.data.states[0]!;
+      await page.selectOption('select[name="state"]', state);
+      await settle(page);
+      const url = new URL(page.url());
+      expect(url.searchParams.get('plan')).toBe(plan);
+      expect(url.searchParams.get('state')).toBe(state);
+      const both = await api<ApiKpiResult>(
+        `/api/kpi/denials?plan=${encodeURIComponent(plan)}&state=${state}`,
+      );
+      expect(await lines()).toBe(String(both.headline.adjudicated_lines));
+      expect(Number(await lines())).toBeLessThan(Number(onePlan));
+      await page.screenshot({ path: join(SHOTS, 'filters-plan-state.png'), fullPage: true });
+
+      // Another page keeps the filters: they live in the URL.
+      await page.click('nav a[href^="/cost"]');
+      await settle(page);
+      expect(new URL(page.url()).searchParams.get('state')).toBe(state);
+      const cost = await api<ApiKpiResult>(`/api/kpi/cost?plan=${encodeURIComponent(plan)}&state=${state}`);
+      expect(
+        await page.locator('[data-headline="cost"] [data-metric="paid"]').getAttribute('data-value'),
+      ).toBe(String(cost.headline.paid));
+
+      await page.click('.filters button.link');
+      await settle(page);
+      expect(new URL(page.url()).search).toBe('');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('a custom range filters the payer scorecard', async () => {
     const page = await open(`${base}/payers?from=2025-02-01&to=2025-04-30`);
     try {

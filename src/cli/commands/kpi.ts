@@ -1,4 +1,4 @@
-// `claimlens kpi <domain>`: a domain's KPIs for a period and payer, as tables or JSON.
+// `claimlens kpi <domain>`: a domain's KPIs for a period, payer, plan and state, as tables or JSON.
 import type { Command } from 'commander';
 import { displayHeadline, displayRows, type GovernedKpiResult } from '../../governance/kpi-guard.ts';
 import { cliCaller } from '../../governance/runtime.ts';
@@ -13,6 +13,8 @@ interface KpiOptions {
   to?: string;
   period?: string;
   payer?: string;
+  plan?: string;
+  state?: string;
   asOf?: string;
   json?: boolean;
   role?: string;
@@ -25,6 +27,8 @@ export function printKpi(result: KpiResult): void {
       : 'all dates',
   ];
   if (result.payer) scope.push(`payer ${result.payer}`);
+  if (result.plan) scope.push(`plan ${result.plan}`);
+  if (result.state) scope.push(`state ${result.state}`);
   process.stdout.write(`${result.domain}: ${scope.join(', ')}\n\n`);
   // Governance (issue 7): suppressed cells print as <11 (a small count) or suppressed, never blank.
   const governed = 'governance' in result ? (result as GovernedKpiResult) : undefined;
@@ -43,12 +47,16 @@ export function printKpi(result: KpiResult): void {
 export function register(program: Command): void {
   program
     .command('kpi')
-    .description(`KPIs of one domain (${KPI_DOMAINS.map((d) => d.name).join(', ')}) for a period and payer`)
+    .description(
+      `KPIs of one domain (${KPI_DOMAINS.map((d) => d.name).join(', ')}) for a period, payer, plan and state`,
+    )
     .argument('<domain>', 'KPI domain')
     .option('--period <period>', 'a month (2024-03), quarter (2024Q1) or year (2024)')
     .option('--from <date>', 'first day of a custom range (YYYY-MM-DD)')
     .option('--to <date>', 'last day of a custom range (YYYY-MM-DD)')
     .option('--payer <payer>', 'only this payer')
+    .option('--plan <plan>', 'only this health plan (claims billed to it, member months in it)')
+    .option('--state <state>', 'only members living in this state (two-letter code, latest enrollment span)')
     .option('--as-of <date>', 'as-of date for point-in-time views (YYYY-MM-DD)')
     .option('--json', 'print JSON')
     .option('--role <role>', 'role to run as (default: governance.role of the configuration)')
@@ -64,6 +72,8 @@ export function register(program: Command): void {
           from: opts.from,
           to: opts.to,
           payer: opts.payer,
+          plan: opts.plan,
+          state: opts.state,
           asOf: opts.asOf,
         },
       );

@@ -3,6 +3,9 @@
 -- materialized: table
 -- column claim_id: Claim identifier.
 -- column payer: Payer billed.
+-- column plan: Plan billed (the first in name order when the claim's lines name two): what the plan filter keeps.
+-- column person_id: Person the claim is for (the first when the lines name two).
+-- column state: The person's state of residence on their latest enrollment span (intermediate.rcm_person); null when unknown or not in eligibility. What the state filter keeps.
 -- column claim_start_date: First date of service of the claim; the date volume, charges, denials and variance are attributed to a period by.
 -- column claim_end_date: Last date of service of the claim.
 -- column submission_date: Earliest submission date on the claim's lines; null when the source gives none.
@@ -16,7 +19,7 @@
 -- column paid_amount: Amount the payer paid on the non-reversed lines.
 -- column expected_payment: Contractual expected payment of the paid and partially paid lines: per line greatest(charge x payer.contract_allowed_pct - coinsurance - copayment - deductible, 0); null when the payer has no contract_allowed_pct.
 -- column expected_paid_amount: Amount paid on the same lines expected_payment covers (paid and partially paid lines of a payer with contract terms), so variance compares like with like; null when expected_payment is null.
--- test not_null: claim_id, payer, claim_start_date, line_count, adjudicated_lines, denied_lines, charge_amount, paid_amount
+-- test not_null: claim_id, payer, plan, person_id, claim_start_date, line_count, adjudicated_lines, denied_lines, charge_amount, paid_amount
 -- test expression: expected_payment IS NULL OR expected_payment >= 0
 
 -- Denied lines carry no expected payment: a denial is measured by the denial rate, and counting it
@@ -25,6 +28,8 @@ WITH line AS (
   SELECT
     c.claim_id,
     c.payer,
+    c.plan,
+    c.person_id,
     c.claim_start_date,
     c.claim_end_date,
     c.submission_date,
@@ -53,6 +58,8 @@ claim AS (
   SELECT
     claim_id,
     payer,
+    min(plan) AS plan,
+    min(person_id) AS person_id,
     min(claim_start_date) AS claim_start_date,
     max(claim_end_date) AS claim_end_date,
     min(submission_date) AS submission_date,
@@ -72,8 +79,11 @@ claim AS (
 )
 
 SELECT
-  claim_id,
-  payer,
+  c.claim_id,
+  c.payer,
+  c.plan,
+  c.person_id,
+  p.state,
   claim_start_date,
   claim_end_date,
   submission_date,
@@ -90,4 +100,5 @@ SELECT
   paid_amount,
   expected_payment,
   expected_paid_amount
-FROM claim
+FROM claim AS c
+LEFT JOIN intermediate.rcm_person AS p ON p.person_id = c.person_id

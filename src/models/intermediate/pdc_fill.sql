@@ -13,6 +13,7 @@
 -- column adjusted_end_date: Last day it covers (adjusted_start_date + days_supply - 1), before truncation at the end of the treatment period.
 -- column prescribing_provider_npi: Prescriber NPI.
 -- column payer: Payer of the fill.
+-- column plan: Plan of the fill.
 -- test not_null: claim_id, claim_line_number, person_id, pdc_class, drug_name, measurement_year, dispensing_date, days_supply, adjusted_start_date, adjusted_end_date
 -- test expression: adjusted_start_date >= dispensing_date
 -- test expression: adjusted_end_date = adjusted_start_date + days_supply - 1
@@ -32,7 +33,8 @@ WITH fill AS (
     f.dispensing_date,
     f.days_supply,
     f.prescribing_provider_npi,
-    f.payer
+    f.payer,
+    f.plan
   FROM staging.pharmacy_claim AS f
   JOIN codes.ndc_drug_class AS n ON n.ndc_code = f.ndc_code
   WHERE n.pdc_class IS NOT NULL
@@ -78,5 +80,6 @@ SELECT
   CAST(DATE '1970-01-01' + CAST(end_day - days_supply + 1 AS INTEGER) AS DATE) AS adjusted_start_date,
   CAST(DATE '1970-01-01' + CAST(end_day AS INTEGER) AS DATE) AS adjusted_end_date,
   prescribing_provider_npi,
-  payer
+  payer,
+  plan
 FROM carried

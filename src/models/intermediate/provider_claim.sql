@@ -5,6 +5,8 @@
 -- column npi: The provider's NPI in that role.
 -- column claim_id: Claim identifier (medical or pharmacy claim).
 -- column payer: Payer billed on the claim.
+-- column plan: Plan billed on the claim: what the plan filter keeps.
+-- column state: State of residence of the member the claim is for (latest enrollment span, intermediate.rcm_person); null when unknown. What the state filter keeps (not the provider's practice state).
 -- column service_date: First date of service of the claim (claim_start_date; dispensing_date for pharmacy): the date recency and the trailing 12-month window use.
 -- column line_count: Non-reversed lines of the claim with this provider in this role.
 -- column charge_amount: Billed charges of those lines (null for pharmacy fills without a charge).
@@ -13,55 +15,77 @@
 -- test accepted_values: provider_role in (rendering, billing, prescribing)
 
 WITH medical AS (
-  SELECT claim_id, payer, claim_start_date, rendering_npi, billing_npi, charge_amount, paid_amount
+  SELECT claim_id, payer, plan, person_id, claim_start_date, rendering_npi, billing_npi, charge_amount, paid_amount
   FROM staging.medical_claim
   WHERE claim_status <> 'reversed'
 ),
 
 pharmacy AS (
-  SELECT claim_id, payer, dispensing_date, prescribing_provider_npi, charge_amount, paid_amount
+  SELECT claim_id, payer, plan, person_id, dispensing_date, prescribing_provider_npi, charge_amount, paid_amount
   FROM staging.pharmacy_claim
   WHERE coalesce(claim_status, '') <> 'reversed' AND prescribing_provider_npi IS NOT NULL
+),
+
+claim_rows AS (
+  SELECT
+    'rendering' AS provider_role,
+    rendering_npi AS npi,
+    claim_id,
+    min(payer) AS payer,
+    min(plan) AS plan,
+    min(person_id) AS person_id,
+    min(claim_start_date) AS service_date,
+    count(*) AS line_count,
+    sum(charge_amount) AS charge_amount,
+    sum(paid_amount) AS paid_amount
+  FROM medical
+  WHERE rendering_npi IS NOT NULL
+  GROUP BY rendering_npi, claim_id
+
+  UNION ALL
+
+  SELECT
+    'billing' AS provider_role,
+    billing_npi AS npi,
+    claim_id,
+    min(payer) AS payer,
+    min(plan) AS plan,
+    min(person_id) AS person_id,
+    min(claim_start_date) AS service_date,
+    count(*) AS line_count,
+    sum(charge_amount) AS charge_amount,
+    sum(paid_amount) AS paid_amount
+  FROM medical
+  WHERE billing_npi IS NOT NULL
+  GROUP BY billing_npi, claim_id
+
+  UNION ALL
+
+  SELECT
+    'prescribing' AS provider_role,
+    prescribing_provider_npi AS npi,
+    claim_id,
+    min(payer) AS payer,
+    min(plan) AS plan,
+    min(person_id) AS person_id,
+    min(dispensing_date) AS service_date,
+    count(*) AS line_count,
+    sum(charge_amount) AS charge_amount,
+    sum(paid_amount) AS paid_amount
+  FROM pharmacy
+  GROUP BY prescribing_provider_npi, claim_id
 )
 
 SELECT
-  'rendering' AS provider_role,
-  rendering_npi AS npi,
-  claim_id,
-  min(payer) AS payer,
-  min(claim_start_date) AS service_date,
-  count(*) AS line_count,
-  sum(charge_amount) AS charge_amount,
-  sum(paid_amount) AS paid_amount
-FROM medical
-WHERE rendering_npi IS NOT NULL
-GROUP BY rendering_npi, claim_id
-
-UNION ALL
-
-SELECT
-  'billing' AS provider_role,
-  billing_npi AS npi,
-  claim_id,
-  min(payer) AS payer,
-  min(claim_start_date) AS service_date,
-  count(*) AS line_count,
-  sum(charge_amount) AS charge_amount,
-  sum(paid_amount) AS paid_amount
-FROM medical
-WHERE billing_npi IS NOT NULL
-GROUP BY billing_npi, claim_id
-
-UNION ALL
-
-SELECT
-  'prescribing' AS provider_role,
-  prescribing_provider_npi AS npi,
-  claim_id,
-  min(payer) AS payer,
-  min(dispensing_date) AS service_date,
-  count(*) AS line_count,
-  sum(charge_amount) AS charge_amount,
-  sum(paid_amount) AS paid_amount
-FROM pharmacy
-GROUP BY prescribing_provider_npi, claim_id
+  c.provider_role,
+  c.npi,
+  c.claim_id,
+  c.payer,
+  c.plan,
+  p.state,
+  c.service_date,
+  c.line_count,
+  c.charge_amount,
+  c.paid_amount
+FROM claim_rows AS c
+LEFT JOIN intermediate.rcm_person AS p ON p.person_id = c.person_id

@@ -1,5 +1,6 @@
 // `GET /api/cost/pmpm-trend`: PMPM by month and service category, which the Cost page charts and the
 // cost KpiResult does not carry (it has PMPM by category for the whole period and total PMPM by month).
+import { assertKnownPlan, assertKnownState } from '../../services/filters.ts';
 import { assertKnownPayer } from '../../services/kpi.ts';
 import { governedPmpmTrend } from '../access.ts';
 import { FILTER_QUERY_SCHEMA, filterParams, parameterError } from '../params.ts';
@@ -22,6 +23,16 @@ export const pmpmTrendRoute: DataRoute = {
       await assertKnownPayer(wh, kpi.payer);
     } catch (err) {
       throw parameterError('payer', err);
+    }
+    try {
+      await assertKnownPlan(wh, kpi.plan);
+    } catch (err) {
+      throw parameterError('plan', err);
+    }
+    try {
+      await assertKnownState(wh, kpi.state);
+    } catch (err) {
+      throw parameterError('state', err);
     }
     return governedPmpmTrend(wh, principal, config, kpi);
   },

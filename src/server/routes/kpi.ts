@@ -10,7 +10,7 @@ export const kpiRoute: DataRoute = {
   action: 'kpi',
   url: '/api/kpi/:domain',
   tag: 'kpi',
-  summary: 'KPIs of one domain for a period and payer',
+  summary: 'KPIs of one domain for a period, payer, plan and state',
   description:
     "Headline numbers, titled sections of rows and notes of a KPI domain as the caller's role may see them (the same governed result as `claimlens kpi <domain> --json --role ROLE`); 403 for a domain the role may not read.",
   params: {
@@ -35,6 +35,8 @@ export const kpiRoute: DataRoute = {
       from: blank(query.from),
       to: blank(query.to),
       payer: blank(query.payer),
+      plan: blank(query.plan),
+      state: blank(query.state),
       asOf: blank(query.asOf),
     });
   },

@@ -12,7 +12,7 @@ export const metaRoute: DataRoute = {
   tag: 'meta',
   summary: 'Data freshness, filter values and KPI domains',
   description:
-    "The latest build (meta.build_log) and loads (input.load_log), the service-date window, the payers, and the KPI domains the caller's role may read.",
+    "The latest build (meta.build_log) and loads (input.load_log), the service-date window, the payers, plans and states (the filter values), and the KPI domains the caller's role may read.",
   querystring: { type: 'object', additionalProperties: false, properties: {} },
   response: META,
   async handler({ wh, principal, config, generation, modifiedAt, sizeBytes }) {

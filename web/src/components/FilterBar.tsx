@@ -1,5 +1,6 @@
-// The global filters (period as month, quarter, year or custom range; payer) that every chart and
-// table obeys. They live in the URL; the offline report shows the filters its snapshot was made for.
+// The global filters (period as month, quarter, year or custom range; payer; plan; member state) that
+// every chart and table obeys. They live in the URL; the offline report shows the filters its
+// snapshot was made for. Plan and state values come from /api/meta (data.plans, data.states).
 import { useEffect, useState } from 'react';
 import type { ApiMeta, Filters } from '../../../src/server/api.ts';
 import { SNAPSHOT } from '../data.ts';
@@ -47,7 +48,14 @@ export function describeFilters(f: Filters): string {
   else if (f.from || f.to) parts.push(`${f.from ?? '…'} to ${f.to ?? '…'}`);
   else parts.push('default period of each domain');
   parts.push(f.payer ? `payer ${f.payer}` : 'all payers');
+  parts.push(f.plan ? `plan ${f.plan}` : 'all plans');
+  parts.push(f.state ? `state ${f.state}` : 'all states');
   return parts.join(', ');
+}
+
+/** The known values, with the URL's value kept selectable even before /api/meta answers. */
+function withCurrent(values: readonly string[], current: string | undefined): string[] {
+  return current && !values.includes(current) ? [current, ...values] : [...values];
 }
 
 export function FilterBar({ place, meta }: { place: Place; meta: ApiMeta | undefined }) {
@@ -75,8 +83,19 @@ export function FilterBar({ place, meta }: { place: Place; meta: ApiMeta | undef
 
   const choices = periodChoices(meta?.data.first_service_date ?? null, meta?.data.last_service_date ?? null);
   const set = (f: Filters) => navigate({ page: place.page, filters: f });
-  const base: Filters = filters.payer ? { payer: filters.payer } : {};
+  // What a period change keeps: every filter but the period.
+  const base: Filters = {};
+  if (filters.payer) base.payer = filters.payer;
+  if (filters.plan) base.plan = filters.plan;
+  if (filters.state) base.state = filters.state;
   if (filters.asOf) base.asOf = filters.asOf;
+  /** A select of one non-period filter: empty means all. */
+  const choose = (key: 'payer' | 'plan' | 'state', value: string) => {
+    const next: Filters = { ...filters };
+    if (value) next[key] = value;
+    else delete next[key];
+    set(next);
+  };
 
   const onKind = (k: Kind) => {
     if (k === 'range') {
@@ -151,18 +170,31 @@ export function FilterBar({ place, meta }: { place: Place; meta: ApiMeta | undef
       ) : null}
       <label>
         Payer
-        <select
-          name="payer"
-          value={filters.payer ?? ''}
-          onChange={(e) => {
-            const next: Filters = { ...filters };
-            if (e.target.value) next.payer = e.target.value;
-            else delete next.payer;
-            set(next);
-          }}
-        >
+        <select name="payer" value={filters.payer ?? ''} onChange={(e) => choose('payer', e.target.value)}>
           <option value="">All payers</option>
           {(meta?.data.payers ?? []).map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Plan
+        <select name="plan" value={filters.plan ?? ''} onChange={(e) => choose('plan', e.target.value)}>
+          <option value="">All plans</option>
+          {withCurrent(meta?.data.plans ?? [], filters.plan).map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        State
+        <select name="state" value={filters.state ?? ''} onChange={(e) => choose('state', e.target.value)}>
+          <option value="">All states</option>
+          {withCurrent(meta?.data.states ?? [], filters.state).map((p) => (
             <option key={p} value={p}>
               {p}
             </option>

@@ -25,7 +25,11 @@ function orderedHeadline(result: ApiKpiResult, first: string[] | undefined): str
 
 function scopeText(r: ApiKpiResult): string {
   const period = r.period ? `${r.period.label} (${r.period.from} to ${r.period.to})` : 'all dates';
-  return `${period}; ${r.payer ? `payer ${r.payer}` : 'all payers'}`;
+  const who = [r.payer ? `payer ${r.payer}` : 'all payers'];
+  // Older snapshots (offline reports made before plan and state existed) have no such fields.
+  if (r.plan) who.push(`plan ${r.plan}`);
+  if (r.state) who.push(`state ${r.state}`);
+  return `${period}; ${who.join(', ')}`;
 }
 
 /** What governance did for the viewer's role, said next to the scope so nobody misreads a gap. */
@@ -112,6 +116,8 @@ export function DomainResult({
     def.domain,
     filters.period ?? (filters.from ? `${filters.from}_${filters.to}` : ''),
     filters.payer,
+    filters.plan,
+    filters.state,
   ]
     .filter(Boolean)
     .join('-');

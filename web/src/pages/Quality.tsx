@@ -1,5 +1,6 @@
 // Data quality: the checks (failures first, worst first), the claims-to-EHR match rate and the
-// variance against the finance ledger. Checks cover the whole warehouse; monthly rows follow the filters.
+// variance against the finance ledger. Checks cover the whole warehouse; monthly rows follow the
+// period and payer filters. Plan and state do not apply here, and the page says so when they are set.
 import { useMemo } from 'react';
 import type { ApiLedgerVarianceRow, ApiQualityReport, ApiRow, Filters } from '../../../src/server/api.ts';
 import { buildChart } from '../charts.ts';
@@ -140,6 +141,14 @@ export function QualityPage({ filters }: { filters: Filters }) {
         Checks ran {v.q.generated_at.slice(0, 16).replace('T', ' ')} UTC over the whole warehouse; monthly
         match and ledger rows follow the period{filters.payer ? ' and payer' : ''} filter
         {v.range ? ` (${v.range[0]} to ${v.range[1]})` : ''}.
+        {filters.plan || filters.state ? (
+          <span data-not-filtered="plan-state">
+            {' '}
+            Not filtered by{' '}
+            {[filters.plan ? 'plan' : '', filters.state ? 'state' : ''].filter(Boolean).join(' or ')}: checks,
+            the EHR match and the ledger reconciliation are kept per warehouse, month and payer.
+          </span>
+        ) : null}
       </p>
       <Headline domain="quality" headline={v.headline} />
       <div className="chart-grid">{v.charts.map((c) => (c ? <Chart key={c.title} {...c} /> : null))}</div>

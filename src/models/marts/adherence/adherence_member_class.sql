@@ -16,6 +16,7 @@
 -- column drugs: Distinct drugs (drug_name) of the class filled.
 -- column prescriber_npi: Prescriber of the index prescription (the earliest fill; ties by claim id): the member is attributed to the prescriber who started the year's therapy.
 -- column payer: Payer of the index prescription.
+-- column plan: Plan of the index prescription (the same fill as payer): what the plan filter keeps.
 -- column payer_type: Line of business of that payer for the member (eligibility).
 -- column measured: True when the member is in the PQA denominator: at least two fills on different dates, a treatment period of at least 91 days, age 18 or over at the start of the year, and no exclusion.
 -- column exclusion_reason: Why not measured: fewer_than_two_fill_dates, treatment_period_under_91_days, under_18, hospice, esrd, insulin (diabetes class only); null when measured.
@@ -43,13 +44,14 @@ WITH first_prescriber AS (
 ),
 
 first_payer AS (
-  SELECT person_id, pdc_class, measurement_year, payer
+  SELECT person_id, pdc_class, measurement_year, payer, plan
   FROM (
     SELECT
       person_id,
       pdc_class,
       measurement_year,
       payer,
+      plan,
       row_number() OVER (
         PARTITION BY person_id, pdc_class, measurement_year ORDER BY dispensing_date, claim_id, claim_line_number
       ) AS pick
@@ -69,7 +71,8 @@ member AS (
     count(DISTINCT f.dispensing_date) AS fill_dates,
     count(DISTINCT f.drug_name) AS drugs,
     min(pr.prescribing_provider_npi) AS prescriber_npi,
-    min(pa.payer) AS payer
+    min(pa.payer) AS payer,
+    min(pa.plan) AS plan
   FROM intermediate.pdc_fill AS f
   LEFT JOIN first_prescriber AS pr
     ON pr.person_id = f.person_id AND pr.pdc_class = f.pdc_class AND pr.measurement_year = f.measurement_year
@@ -219,6 +222,7 @@ SELECT
   m.drugs,
   m.prescriber_npi,
   m.payer,
+  m.plan,
   t.payer_type,
   m.exclusion_reason IS NULL AS measured,
   m.exclusion_reason

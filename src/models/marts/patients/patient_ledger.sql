@@ -5,13 +5,14 @@
 -- column claim_id: Claim billed or paid toward; (on account) for patient payments with no claim.
 -- column event_date: Date of the billing or payment.
 -- column payer: Payer of the claim; null for payments on account or toward a claim not in medical_claim.
+-- column plan: Plan of the claim; null for payments on account or toward a claim not in medical_claim. What the plan filter keeps.
 -- column billed_amount: Patient responsibility of the claim, on the date the last of its lines' patient share was established (PR adjustments after insurance, or the member cost share of lines without remittance, e.g. self-pay); reversed lines left out.
 -- column paid_amount: Patient payments received that day (negative for refunds).
 -- column payments: Number of patient payments received that day.
 -- test not_null: person_id, claim_id, event_date, billed_amount, paid_amount, payments
 
 WITH claim_payer AS (
-  SELECT claim_id, min(payer) AS payer
+  SELECT claim_id, min(payer) AS payer, min(plan) AS plan
   FROM staging.medical_claim
   GROUP BY claim_id
 ),
@@ -55,9 +56,10 @@ SELECT
   e.claim_id,
   e.event_date,
   c.payer,
+  c.plan,
   round(sum(e.billed_amount), 2) AS billed_amount,
   CAST(sum(e.paid_amount) AS DECIMAL(18, 2)) AS paid_amount,
   CAST(sum(e.payments) AS INTEGER) AS payments
 FROM event AS e
 LEFT JOIN claim_payer AS c ON c.claim_id = e.claim_id
-GROUP BY e.person_id, e.claim_id, e.event_date, c.payer
+GROUP BY e.person_id, e.claim_id, e.event_date, c.payer, c.plan

@@ -5,6 +5,8 @@
 -- column claim_line_number: Line adjusted.
 -- column carc_code: Claim Adjustment Reason Code of the adjustment.
 -- column payer: Payer billed on the line.
+-- column plan: Plan billed on the line: what the plan filter keeps.
+-- column state: State of residence of the member (latest enrollment span, intermediate.rcm_person); null when unknown. What the state filter keeps.
 -- column first_remit_date: Earliest remittance carrying this CARC for the line: the date the denial is attributed to a window by.
 -- column adjustment_amount: Sum of the adjustment amounts with this CARC on the line (line-level adjustments only; a claim-level amount is not split across lines).
 -- column claim_status: Current status of the line (denied, paid after appeal, ...).
@@ -22,7 +24,7 @@ WITH adj AS (
 ),
 
 line AS (
-  SELECT claim_id, claim_line_number, payer, claim_status, charge_amount
+  SELECT claim_id, claim_line_number, payer, plan, person_id, claim_status, charge_amount
   FROM staging.medical_claim
   WHERE claim_status <> 'reversed'
 ),
@@ -33,6 +35,8 @@ hit AS (
     l.claim_line_number,
     a.carc_code,
     min(l.payer) AS payer,
+    min(l.plan) AS plan,
+    min(l.person_id) AS person_id,
     min(a.remit_date) AS first_remit_date,
     sum(CASE WHEN a.claim_line_number = l.claim_line_number THEN a.adjustment_amount END) AS adjustment_amount,
     min(l.claim_status) AS claim_status,
@@ -71,6 +75,8 @@ SELECT
   h.claim_line_number,
   h.carc_code,
   h.payer,
+  h.plan,
+  p.state,
   h.first_remit_date,
   h.adjustment_amount,
   h.claim_status,
@@ -80,3 +86,4 @@ SELECT
   round(h.charge_amount * r.expected_rate, 2) AS expected_payment
 FROM hit AS h
 JOIN rate AS r ON r.payer = h.payer
+LEFT JOIN intermediate.rcm_person AS p ON p.person_id = h.person_id

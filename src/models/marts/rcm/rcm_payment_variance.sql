@@ -3,6 +3,8 @@
 -- materialized: table
 -- column claim_id: Claim identifier.
 -- column payer: Payer billed.
+-- column plan: Plan billed (intermediate.payer_claim).
+-- column state: Member's state of residence on the latest enrollment span (intermediate.rcm_person); null when unknown.
 -- column paid_date: Latest paid date of the claim's paid or partially paid lines.
 -- column days_to_pay: paid_date - submission_date (claim_end_date without one); null when the dates are inverted.
 -- column paid_amount: Amount the payer paid on the claim's non-reversed lines.
@@ -14,6 +16,8 @@
 SELECT
   claim_id,
   payer,
+  plan,
+  state,
   paid_date,
   days_to_pay,
   CAST(paid_amount AS DOUBLE PRECISION) AS paid_amount,

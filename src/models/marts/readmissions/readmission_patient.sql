@@ -14,6 +14,7 @@
 -- column last_discharge_date: Latest discharge date.
 -- column last_facility_npi: Hospital of the latest discharge.
 -- column payer: Payer of the latest discharge.
+-- column plan: Plan of the latest discharge: what the plan filter keeps.
 -- column payer_type: Line of business of that payer.
 -- test not_null: person_id, as_of_date, chronic_condition_count, admissions_12m, ed_visits_12m, index_admissions_12m, unplanned_readmissions_12m, last_discharge_date
 
@@ -36,6 +37,7 @@ patient AS (
     max(r.discharge_date) AS last_discharge_date,
     arg_max(r.facility_npi, r.discharge_date) AS last_facility_npi,
     arg_max(r.payer, r.discharge_date) AS payer,
+    arg_max(r.plan, r.discharge_date) AS plan,
     arg_max(r.payer_type, r.discharge_date) AS payer_type,
     count(*) AS admissions_12m,
     count(*) FILTER (WHERE r.index_eligible) AS index_admissions_12m,
@@ -79,6 +81,7 @@ SELECT
   p.last_discharge_date,
   p.last_facility_npi,
   p.payer,
+  p.plan,
   p.payer_type
 FROM patient AS p
 LEFT JOIN intermediate.readmission_person AS d ON d.person_id = p.person_id

@@ -11,6 +11,7 @@
 -- column facility_name: Name of the discharging hospital (staging.provider); null when the NPI is not in provider.
 -- column transferred: True when the encounter chains stays at two or more hospitals.
 -- column payer: Payer of the discharging claim.
+-- column plan: Plan of the discharging claim: what the plan filter keeps.
 -- column payer_type: Line of business of that payer for the person (eligibility), else of the payer table.
 -- column age_at_admission: Age in whole years at admission.
 -- column gender: Gender of the person (latest eligibility span).
@@ -220,6 +221,7 @@ SELECT
   pr.provider_name AS facility_name,
   a.transferred,
   a.payer,
+  a.plan,
   coalesce(pt.payer_type, py.payer_type) AS payer_type,
   a.age_at_admission,
   a.gender,
