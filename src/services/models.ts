@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type OpenOptions, type Warehouse, withStagedWarehouse } from '../engine/duckdb.ts';
+import { openWarehouse } from '../engine/open.ts';
 import { ClaimlensError, UsageError } from '../errors.ts';
 import { explainRows, marginRows } from '../ml/batch.ts';
 import { binDataset } from '../ml/binning.ts';
@@ -461,19 +462,44 @@ export interface TrainReport {
  * `claimlens train <model>`: trains in a staged copy of the warehouse (a failure leaves the warehouse
  * as it was), then writes `<name>.model.json`, `<name>.card.md` and `<name>.card.json` to `outDir`.
  */
+/** Where `trainModel` and `scoreModel` run: the DuckDB file (with its open options) or a PostgreSQL server. */
+export interface ModelTarget {
+  open?: OpenOptions;
+  /**
+   * postgres:// URL: train or score on that server. The DuckDB path stays the project's anchor (model
+   * files go to models/ beside it, where either engine finds them).
+   */
+  serverUrl?: string;
+}
+
+/**
+ * Runs a model command's work so that a failure leaves the warehouse as it was: on a staged copy of
+ * the DuckDB file, renamed into place; on a server directly, where the run stages in temporary
+ * tables of its session and replaces the scores mart in one transaction.
+ */
+async function onModelWarehouse<T>(
+  warehouse: string,
+  target: ModelTarget,
+  work: (wh: Warehouse) => Promise<T>,
+): Promise<T> {
+  if (target.serverUrl === undefined) return withStagedWarehouse(warehouse, work, target.open);
+  const wh = await openWarehouse({ engine: 'postgres', path: warehouse, url: target.serverUrl });
+  try {
+    return await work(wh);
+  } finally {
+    await wh.close();
+  }
+}
+
 export async function trainModel(
   warehouse: string,
   name: string,
-  options: TrainOptions & { outDir?: string; open?: OpenOptions } = {},
+  options: TrainOptions & { outDir?: string } & ModelTarget = {},
 ): Promise<TrainReport> {
   const spec = findModelSpec(name);
   const started = Date.now();
   const outDir = options.outDir ?? defaultModelDir(warehouse);
-  const result = await withStagedWarehouse(
-    warehouse,
-    (wh) => trainOnWarehouse(wh, spec, options),
-    options.open,
-  );
+  const result = await onModelWarehouse(warehouse, options, (wh) => trainOnWarehouse(wh, spec, options));
   mkdirSync(outDir, { recursive: true });
   const files = {
     model: modelFilePath(outDir, spec.name),
@@ -563,14 +589,10 @@ export async function scoreOnWarehouse(
 export async function scoreModel(
   warehouse: string,
   name: string,
-  options: ScoreOptions & { modelFile?: string; open?: OpenOptions } = {},
+  options: ScoreOptions & { modelFile?: string } & ModelTarget = {},
 ): Promise<ScoreReport> {
   const spec = findModelSpec(name);
   const file = options.modelFile ?? modelFilePath(defaultModelDir(warehouse), spec.name);
   const { model, text } = readModelFile(file);
-  return withStagedWarehouse(
-    warehouse,
-    (wh) => scoreOnWarehouse(wh, spec, model, text, options),
-    options.open,
-  );
+  return onModelWarehouse(warehouse, options, (wh) => scoreOnWarehouse(wh, spec, model, text, options));
 }

@@ -383,6 +383,43 @@ describe('offline report', () => {
     }
   });
 
+  it('embeds the plan and state filters it was asked for, with the API numbers for them', async () => {
+    const meta = await api<ApiMeta>('/api/meta');
+    const plan = meta.data.plans[0]!;
+    const state = meta.data.states[0]!;
+    const out = join(dir, 'plan-state.html');
+    expect(
+      await main([
+        'report',
+        '--out',
+        out,
+        '--plan',
+        plan,
+        '--state',
+        state,
+        '--warehouse',
+        warehouse,
+        '--quiet',
+      ]),
+    ).toBe(0);
+    const json = /<script type="application\/json" id="[^"]+">([\s\S]*?)<\/script>/.exec(
+      readFileSync(out, 'utf8'),
+    )![1]!;
+    const snapshot = JSON.parse(json) as {
+      filters: Record<string, string>;
+      responses: Record<string, { status: number; body: ApiKpiResult }>;
+    };
+    expect(snapshot.filters).toEqual({ plan, state });
+    const path = `/api/kpi/denials?plan=${encodeURIComponent(plan)}&state=${state}`;
+    const key = Object.keys(snapshot.responses).find(
+      (k) => k.startsWith('/api/kpi/denials?') && new URL(k, 'http://x').searchParams.get('plan') === plan,
+    )!;
+    expect(snapshot.responses[key]!.body.headline).toEqual((await api<ApiKpiResult>(path)).headline);
+    expect(
+      await main(['report', '--out', out, '--plan', 'No Such Plan', '--warehouse', warehouse, '--quiet']),
+    ).toBe(2);
+  });
+
   it('prints every page to PDF with --pdf', async () => {
     const out = join(dir, 'exec.html');
     expect(

@@ -18,6 +18,8 @@ interface ReportOptions {
   from?: string;
   to?: string;
   payer?: string;
+  plan?: string;
+  state?: string;
 }
 
 export function register(program: Command): void {
@@ -39,6 +41,8 @@ export function register(program: Command): void {
     .option('--from <date>', 'first day of a custom range (YYYY-MM-DD)')
     .option('--to <date>', 'last day of a custom range (YYYY-MM-DD)')
     .option('--payer <payer>', 'only this payer')
+    .option('--plan <plan>', 'only this health plan (claims billed to it, member months in it)')
+    .option('--state <state>', 'only members living in this state (two-letter code, latest enrollment span)')
     .action(async (opts: ReportOptions, cmd: Command) => {
       const { config, quiet } = contextFrom(cmd);
       const progress = new Progress(quiet);
@@ -47,7 +51,8 @@ export function register(program: Command): void {
       const caller = cliCaller(config.governance, opts.role);
       const role = caller.role;
       const filters: Filters = {};
-      for (const k of ['period', 'from', 'to', 'payer'] as const) if (opts[k]) filters[k] = opts[k];
+      for (const k of ['period', 'from', 'to', 'payer', 'plan', 'state'] as const)
+        if (opts[k]) filters[k] = opts[k];
       progress.step(`report: reading every page's data as role ${role}`);
       const snapshot = await governedSnapshot(config, caller, filters);
       const out = resolve(opts.out);

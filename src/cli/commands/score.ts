@@ -1,41 +1,9 @@
 // `claimlens score <model>`: rescores a feature mart with a saved model and replaces its scores mart.
 import type { Command } from 'commander';
-import { openWarehouse } from '../../engine/open.ts';
-import { readModelFile } from '../../ml/model-file.ts';
-import {
-  defaultModelDir,
-  findModelSpec,
-  modelFilePath,
-  type ScoreOptions,
-  type ScoreReport,
-  scoreModel,
-  scoreOnWarehouse,
-} from '../../services/models.ts';
+import { scoreModel } from '../../services/models.ts';
 import { contextFrom } from '../context.ts';
 import { Progress, printJson } from '../output.ts';
 import { intOption } from './train.ts';
-
-/**
- * `score` on a PostgreSQL warehouse: no staged copy is needed (see `trainOnServer`); the model file
- * is looked for in models/ beside the DuckDB file, where `train` on either engine writes it.
- */
-export async function scoreOnServer(
-  url: string,
-  duckdbWarehouse: string,
-  name: string,
-  options: ScoreOptions & { modelFile?: string },
-): Promise<ScoreReport> {
-  const spec = findModelSpec(name);
-  const { model, text } = readModelFile(
-    options.modelFile ?? modelFilePath(defaultModelDir(duckdbWarehouse), spec.name),
-  );
-  const wh = await openWarehouse({ engine: 'postgres', path: duckdbWarehouse, url });
-  try {
-    return await scoreOnWarehouse(wh, spec, model, text, options);
-  } finally {
-    await wh.close();
-  }
-}
 
 export function register(program: Command): void {
   program
@@ -62,13 +30,11 @@ export function register(program: Command): void {
           threads: intOption(opts.threads, '--threads', 1),
           onStep: (m: string) => progress.step(m),
         };
-        const report =
-          config.engine === 'postgres'
-            ? await scoreOnServer(config.warehouse, duckdbWarehouse, name, options)
-            : await scoreModel(config.warehouse, name, {
-                ...options,
-                open: { threads: config.threads, memoryLimit: config.memoryLimit },
-              });
+        const report = await scoreModel(duckdbWarehouse, name, {
+          ...options,
+          open: { threads: config.threads, memoryLimit: config.memoryLimit },
+          ...(config.engine === 'postgres' ? { serverUrl: config.warehouse } : {}),
+        });
         if (opts.json) printJson(report);
         else
           process.stdout.write(

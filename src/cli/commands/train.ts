@@ -1,22 +1,9 @@
 // `claimlens train <model>`: trains a risk model on its feature mart, prints holdout metrics next to
 // the logistic baseline, and writes the model file, its card and the scores mart.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { openWarehouse } from '../../engine/open.ts';
 import { UsageError } from '../../errors.ts';
-import { renderCard } from '../../ml/card.ts';
 import type { BinaryMetrics } from '../../ml/metrics.ts';
-import {
-  defaultModelDir,
-  findModelSpec,
-  MODEL_SPECS,
-  modelFilePath,
-  type TrainOptions,
-  type TrainReport,
-  trainModel,
-  trainOnWarehouse,
-} from '../../services/models.ts';
+import { MODEL_SPECS, trainModel } from '../../services/models.ts';
 import { contextFrom } from '../context.ts';
 import { formatTable, Progress, printJson } from '../output.ts';
 
@@ -37,57 +24,6 @@ export function intOption(value: string | undefined, name: string, min = 0): num
   if (!Number.isInteger(n) || n < min)
     throw new UsageError(`${name} must be an integer >= ${min} (got ${value})`);
   return n;
-}
-
-/** Writes a file whole or not at all (temp file, then rename), as `trainModel` does. */
-function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
-/**
- * `train` on a PostgreSQL warehouse. `trainModel` works in a staged copy of a DuckDB file; a server
- * needs none: the run's staging tables are temporary tables of its session and the scores mart is
- * replaced in one transaction, so a failed run leaves the server as it was. Model files go to
- * models/ beside the DuckDB file (the project folder), where `score` on either engine finds them.
- * The file writing mirrors `trainModel`'s; it belongs there once `trainModel` and `scoreModel` take
- * an engine target instead of a DuckDB path (src/services/models.ts), and then this goes.
- */
-export async function trainOnServer(
-  url: string,
-  duckdbWarehouse: string,
-  name: string,
-  options: TrainOptions & { outDir?: string },
-): Promise<TrainReport> {
-  const spec = findModelSpec(name);
-  const started = Date.now();
-  const outDir = options.outDir ?? defaultModelDir(duckdbWarehouse);
-  const wh = await openWarehouse({ engine: 'postgres', path: duckdbWarehouse, url });
-  let result: Awaited<ReturnType<typeof trainOnWarehouse>>;
-  try {
-    result = await trainOnWarehouse(wh, spec, options);
-  } finally {
-    await wh.close();
-  }
-  mkdirSync(outDir, { recursive: true });
-  const files = {
-    model: modelFilePath(outDir, spec.name),
-    card: join(outDir, `${spec.name}.card.md`),
-    cardJson: join(outDir, `${spec.name}.card.json`),
-  };
-  writeAtomic(files.model, result.modelJson);
-  writeAtomic(files.card, renderCard(result.card));
-  writeAtomic(files.cardJson, `${JSON.stringify(result.card, null, 2)}\n`);
-  return {
-    model: spec.name,
-    modelId: result.card.modelId,
-    files,
-    scoresTable: result.scoresTable,
-    rowsScored: result.rowsScored,
-    card: result.card,
-    seconds: (Date.now() - started) / 1000,
-  };
 }
 
 function metricRow(model: string, m: BinaryMetrics) {
@@ -140,13 +76,11 @@ export function register(program: Command): void {
         holdoutDrivers,
         onStep: (m: string) => progress.step(m),
       };
-      const report =
-        config.engine === 'postgres'
-          ? await trainOnServer(config.warehouse, duckdbWarehouse, name, options)
-          : await trainModel(config.warehouse, name, {
-              ...options,
-              open: { threads: config.threads, memoryLimit: config.memoryLimit },
-            });
+      const report = await trainModel(duckdbWarehouse, name, {
+        ...options,
+        open: { threads: config.threads, memoryLimit: config.memoryLimit },
+        ...(config.engine === 'postgres' ? { serverUrl: config.warehouse } : {}),
+      });
       if (opts.json) {
         printJson(report);
         return;
