@@ -143,7 +143,12 @@ function kpiCommands(): string[][] {
     ['kpi', 'patients'],
     ['kpi', 'readmissions'],
     ['kpi', 'adherence', '--period', '2025'],
-    // The floor under every row above: process start, TypeScript loading and opening the warehouse.
+    ['kpi', 'cost', '--plan', 'PPO Gold'],
+    ['kpi', 'cost', '--state', 'OH'],
+    ['kpi', 'denials', '--plan', 'PPO Gold', '--state', 'OH'],
+    ['kpi', 'rcm', '--state', 'MI'],
+    ['kpi', 'readmissions', '--plan', 'Medicaid Managed Care'],
+    // The floor under every row above: process start, loading the CLI bundle, opening the warehouse.
     ['sql', 'SELECT 1'],
   ];
 }
