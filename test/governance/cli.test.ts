@@ -4,11 +4,11 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/program.ts';
 import { Authenticator } from '../../src/governance/auth.ts';
 import { authConfigSchema } from '../../src/governance/config.ts';
 import { loadKey } from '../../src/governance/key.ts';
 import { loadPolicy } from '../../src/governance/policy.ts';
+import { type CliRun, runCli } from '../helpers/cli.ts';
 import { testWarehouse } from '../helpers/warehouse.ts';
 
 let project: string;
@@ -36,20 +36,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  const code = await main(args);
-  vi.restoreAllMocks();
-  return { code, out, err };
+function run(...args: string[]): Promise<CliRun> {
+  return runCli(args);
 }
 
 describe('governance commands', () => {

@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/program.ts';
 import { configSchema } from '../../src/config.ts';
 import type { Warehouse } from '../../src/engine/duckdb.ts';
 import { UsageError } from '../../src/errors.ts';
@@ -16,6 +15,7 @@ import { runKpiDomain } from '../../src/services/kpi.ts';
 import { payerMetrics } from '../../src/services/payers.ts';
 import { parsePeriod } from '../../src/services/period.ts';
 import { rcmDomain } from '../../src/services/rcm.ts';
+import { type CliRun, runCli } from '../helpers/cli.ts';
 import { testWarehouse } from '../helpers/warehouse.ts';
 import { line, payer, span } from '../marts/payers/fixture.ts';
 
@@ -247,19 +247,8 @@ describe('claimlens kpi --plan --state', () => {
     vi.restoreAllMocks();
   });
 
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      out += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      err += String(chunk);
-      return true;
-    });
-    const code = await main(['--warehouse', path, ...args]);
-    return { code, out, err };
+  function run(args: string[]): Promise<CliRun> {
+    return runCli(['--warehouse', path, ...args]);
   }
 
   it('prints the filtered numbers and says which filters', async () => {

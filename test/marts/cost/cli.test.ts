@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli/program.ts';
+import { type CliRun, runCli } from '../../helpers/cli.ts';
 import { costWarehouse, fill, medical, span } from './fixture.ts';
 
 let dir: string;
@@ -33,19 +33,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  const code = await main(['--warehouse', path, ...args]);
-  return { code, out, err };
+function run(args: string[]): Promise<CliRun> {
+  return runCli(['--warehouse', path, ...args]);
 }
 
 describe('claimlens kpi cost', () => {

@@ -58,6 +58,33 @@ function withCurrent(values: readonly string[], current: string | undefined): st
   return current && !values.includes(current) ? [current, ...values] : [...values];
 }
 
+/** One member filter (payer, plan, state): "all" or one value; a value from the URL the data lacks stays listed. */
+function Choice(props: {
+  label: 'Payer' | 'Plan' | 'State';
+  all: string;
+  values: readonly string[];
+  current: string | undefined;
+  onChoose: (value: string) => void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select
+        name={props.label.toLowerCase()}
+        value={props.current ?? ''}
+        onChange={(e) => props.onChoose(e.target.value)}
+      >
+        <option value="">{props.all}</option>
+        {withCurrent(props.values, props.current).map((v) => (
+          <option key={v} value={v}>
+            {v}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function FilterBar({ place, meta }: { place: Place; meta: ApiMeta | undefined }) {
   const { filters } = place;
   const kind = kindOf(filters);
@@ -168,39 +195,27 @@ export function FilterBar({ place, meta }: { place: Place; meta: ApiMeta | undef
           <button type="submit">Apply</button>
         </form>
       ) : null}
-      <label>
-        Payer
-        <select name="payer" value={filters.payer ?? ''} onChange={(e) => choose('payer', e.target.value)}>
-          <option value="">All payers</option>
-          {(meta?.data.payers ?? []).map((p) => (
-            <option key={p} value={p}>
-              {p}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Plan
-        <select name="plan" value={filters.plan ?? ''} onChange={(e) => choose('plan', e.target.value)}>
-          <option value="">All plans</option>
-          {withCurrent(meta?.data.plans ?? [], filters.plan).map((p) => (
-            <option key={p} value={p}>
-              {p}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        State
-        <select name="state" value={filters.state ?? ''} onChange={(e) => choose('state', e.target.value)}>
-          <option value="">All states</option>
-          {withCurrent(meta?.data.states ?? [], filters.state).map((p) => (
-            <option key={p} value={p}>
-              {p}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice
+        label="Payer"
+        all="All payers"
+        values={meta?.data.payers ?? []}
+        current={filters.payer}
+        onChoose={(v) => choose('payer', v)}
+      />
+      <Choice
+        label="Plan"
+        all="All plans"
+        values={meta?.data.plans ?? []}
+        current={filters.plan}
+        onChoose={(v) => choose('plan', v)}
+      />
+      <Choice
+        label="State"
+        all="All states"
+        values={meta?.data.states ?? []}
+        current={filters.state}
+        onChoose={(v) => choose('state', v)}
+      />
       {Object.keys(filters).length > 0 ? (
         <button type="button" className="link" onClick={() => set({})}>
           Reset
