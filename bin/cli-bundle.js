@@ -19,8 +19,12 @@ const ENTRY = join(SRC, 'cli', 'main.ts');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'claimlens-cli');
 /** Bump when the bundling below changes, so bundles built the old way are not reused. */
 const RECIPE = '1';
-/** Old bundles are removed after a day (a running server may still load chunks of its own). */
-const KEEP_MS = 24 * 3600 * 1000;
+/**
+ * Bundles kept besides the current one: the newest few, and any younger than ten minutes (a process
+ * started from one may still load a lazy chunk of it), so edits do not pile bundles up.
+ */
+const KEEP_NEWEST = 8;
+const KEEP_MS = 10 * 60 * 1000;
 
 /** Path, size and mtime of every file under `dir` (src: about 270 stats, a few milliseconds). */
 export function fingerprint(dir = SRC) {
@@ -77,16 +81,18 @@ async function bundle(outdir) {
 }
 
 function removeOld(keep) {
+  const others = [];
   for (const name of readdirSync(CACHE)) {
     if (name === keep) continue;
-    const dir = join(CACHE, name);
     try {
-      if (Date.now() - statSync(dir).mtimeMs > KEEP_MS) {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      others.push({ dir: join(CACHE, name), mtime: statSync(join(CACHE, name)).mtimeMs });
     } catch {
       // Another process removed it first.
     }
+  }
+  others.sort((a, b) => b.mtime - a.mtime);
+  for (const { dir, mtime } of others.slice(KEEP_NEWEST)) {
+    if (Date.now() - mtime > KEEP_MS) rmSync(dir, { recursive: true, force: true });
   }
 }
 
