@@ -3,16 +3,11 @@
 // by row. Integers and money must be equal, doubles within a relative 1e-9; any difference fails
 // naming the mart, the key and both values. CLAIMLENS_DIFF_MEMBERS=3675 runs it on the
 // 100k-claim-line book (about 3 minutes on 2 cores); the default book keeps the suite fast.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBWarehouse } from '../../src/engine/duckdb.ts';
 import { PostgresWarehouse } from '../../src/engine/postgres/warehouse.ts';
-import { generateBook } from '../../src/generate/index.ts';
-import { loadDirectory } from '../../src/input/load.ts';
-import { buildProduct, buildProductOnPostgres } from '../../src/services/pipeline.ts';
-import { postgresAvailable, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { type BothEngines, buildOnBothEngines } from '../helpers/both-engines.ts';
+import { postgresAvailable } from '../helpers/postgres.ts';
 import { compareTable, DOUBLE_TOLERANCE, formatDifference, type TableComparison } from './compare.ts';
 import { productMarts } from './marts.ts';
 
@@ -20,31 +15,22 @@ const MEMBERS = Number(process.env.CLAIMLENS_DIFF_MEMBERS ?? 250);
 const TIMEOUT = Math.max(240_000, MEMBERS * 120);
 
 describe.skipIf(!postgresAvailable())('DuckDB and PostgreSQL build the same marts', () => {
-  let dir: string;
-  let server: TestPostgres;
+  let both: BothEngines;
   let duck: DuckDBWarehouse;
   let pg: PostgresWarehouse;
   let claimLines = 0;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'claimlens-diff-'));
-    const book = join(dir, 'book');
-    const report = await generateBook({ members: MEMBERS, seed: 11, out: book });
-    claimLines = report.tables.medical_claim ?? 0;
-    const path = join(dir, 'claimlens.duckdb');
-    await loadDirectory(path, book);
-    server = await startPostgres();
-    await buildProduct(path);
-    await buildProductOnPostgres(server.url, { inputFrom: path });
-    duck = await DuckDBWarehouse.open(path, { readOnly: true });
-    pg = await PostgresWarehouse.open(server.url, { readOnly: true });
+    both = await buildOnBothEngines({ members: MEMBERS, seed: 11 });
+    claimLines = both.claimLines;
+    duck = await DuckDBWarehouse.open(both.path, { readOnly: true });
+    pg = await PostgresWarehouse.open(both.server.url, { readOnly: true });
   }, TIMEOUT);
 
   afterAll(async () => {
     await duck?.close();
     await pg?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await both?.stop();
   });
 
   it('builds a non-trivial book', () => {

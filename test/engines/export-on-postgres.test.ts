@@ -7,18 +7,15 @@
 // DuckDB file's, filled by the load, or the in-memory copy's). Marts are compared row by row after
 // sorting (each engine builds them in its own row order). The server logs every statement with its
 // parameters, and the HMAC key is not in its log.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DuckDBWarehouse } from '../../src/engine/duckdb.ts';
 import { PostgresWarehouse } from '../../src/engine/postgres/warehouse.ts';
-import { generateBook } from '../../src/generate/index.ts';
 import { type ExportReport, exportDeidentified } from '../../src/governance/export.ts';
 import { hmacPads } from '../../src/governance/hmac.ts';
-import { loadDirectory } from '../../src/input/load.ts';
-import { buildProduct, buildProductOnPostgres } from '../../src/services/pipeline.ts';
-import { postgresAvailable, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { type BothEngines, buildOnBothEngines } from '../helpers/both-engines.ts';
+import { postgresAvailable } from '../helpers/postgres.ts';
 
 /**
  * Exports draw a fresh random key each time, so two exports never share tokens. To compare the two
@@ -53,9 +50,8 @@ async function orderedRows(duck: DuckDBWarehouse, file: string): Promise<string[
 }
 
 describe.skipIf(!postgresAvailable())('de-identified export from PostgreSQL as from DuckDB', () => {
-  let dir: string;
+  let engines: BothEngines;
   let allowed: string;
-  let server: TestPostgres;
   let duck: DuckDBWarehouse;
   let pg: PostgresWarehouse;
   const seconds: Record<string, number> = {};
@@ -72,21 +68,16 @@ describe.skipIf(!postgresAvailable())('de-identified export from PostgreSQL as f
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'claimlens-export-pg-'));
-    allowed = join(dir, 'exports');
-    const book = join(dir, 'book');
-    await generateBook({ members: MEMBERS, seed: 5, out: book });
-    const path = join(dir, 'claimlens.duckdb');
-    await loadDirectory(path, book);
     // Every statement and its bound parameters go to the server log, where the key must not be.
-    server = await startPostgres({
+    engines = await buildOnBothEngines({
+      members: MEMBERS,
+      seed: 5,
       settings: { log_statement: "'all'", log_parameter_max_length: '-1' },
     });
-    await buildProduct(path);
-    await buildProductOnPostgres(server.url, { inputFrom: path });
-    duck = await DuckDBWarehouse.open(path, { readOnly: true });
+    allowed = join(engines.dir, 'exports');
+    duck = await DuckDBWarehouse.open(engines.path, { readOnly: true });
     // Read-only, as `claimlens export` opens it.
-    pg = await PostgresWarehouse.open(server.url, { readOnly: true });
+    pg = await PostgresWarehouse.open(engines.server.url, { readOnly: true });
   }, TIMEOUT);
 
   afterAll(async () => {
@@ -94,8 +85,7 @@ describe.skipIf(!postgresAvailable())('de-identified export from PostgreSQL as f
       console.log(`export from both engines (${MEMBERS} members):`, seconds);
     await duck?.close();
     await pg?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await engines?.stop();
   });
 
   it(
@@ -159,7 +149,7 @@ describe.skipIf(!postgresAvailable())('de-identified export from PostgreSQL as f
   );
 
   it('never sends the HMAC key to the server, though the server logs every statement and parameter', () => {
-    const log = readFileSync(join(server.dir, 'server.log'), 'utf8');
+    const log = readFileSync(join(engines.server.dir, 'server.log'), 'utf8');
     expect(log).toMatch(/COPY \(SELECT .* FROM "input"\."medical_claim" ORDER BY ctid\) TO STDOUT/);
     const { inner, outer } = hmacPads(KEY);
     for (const secret of [KEY, inner, outer]) {

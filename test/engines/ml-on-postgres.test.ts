@@ -2,19 +2,14 @@
 // PostgreSQL server; every feature mart reads into the same typed arrays on both engines, a model
 // trained on either engine is the same file byte for byte, and one model file scored on both engines
 // gives the same scores mart row by row (probabilities, SHAP contributions and drivers exactly).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBWarehouse } from '../../src/engine/duckdb.ts';
 import type { SqlWarehouse } from '../../src/engine/engine.ts';
 import { PostgresWarehouse } from '../../src/engine/postgres/warehouse.ts';
-import { generateBook } from '../../src/generate/index.ts';
-import { loadDirectory } from '../../src/input/load.ts';
 import { inspectFeatureMart, type MartRows, readFeatureMart } from '../../src/ml/warehouse-io.ts';
 import { findModelSpec, MODEL_SPECS, scoreOnWarehouse, trainOnWarehouse } from '../../src/services/models.ts';
-import { buildProduct, buildProductOnPostgres } from '../../src/services/pipeline.ts';
-import { postgresAvailable, startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { type BothEngines, buildOnBothEngines } from '../helpers/both-engines.ts';
+import { postgresAvailable } from '../helpers/postgres.ts';
 
 const MEMBERS = Number(process.env.CLAIMLENS_ML_MEMBERS ?? 250);
 const TIMEOUT = Math.max(300_000, MEMBERS * 400);
@@ -71,32 +66,23 @@ async function scores(wh: SqlWarehouse, table: string, keys: string[]): Promise<
 }
 
 describe.skipIf(!postgresAvailable())('train and score on PostgreSQL as on DuckDB', () => {
-  let dir: string;
-  let server: TestPostgres;
+  let both: BothEngines;
   let duck: DuckDBWarehouse;
   let pg: PostgresWarehouse;
   /** Seconds per step and rows per mart, printed at the end (the numbers in docs/engines.md). */
   const seconds: Record<string, number> = {};
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'claimlens-ml-pg-'));
-    const book = join(dir, 'book');
-    await generateBook({ members: MEMBERS, seed: 11, out: book });
-    const path = join(dir, 'claimlens.duckdb');
-    await loadDirectory(path, book);
-    server = await startPostgres();
-    await buildProduct(path);
-    await buildProductOnPostgres(server.url, { inputFrom: path });
-    duck = await DuckDBWarehouse.open(path, { threads: 2 });
-    pg = await PostgresWarehouse.open(server.url);
+    both = await buildOnBothEngines({ members: MEMBERS, seed: 11 });
+    duck = await DuckDBWarehouse.open(both.path, { threads: 2 });
+    pg = await PostgresWarehouse.open(both.server.url);
   }, TIMEOUT);
 
   afterAll(async () => {
     if (Object.keys(seconds).length > 0) console.log(`ml on both engines (${MEMBERS} members):`, seconds);
     await duck?.close();
     await pg?.close();
-    await server?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await both?.stop();
   });
 
   it(
