@@ -14,66 +14,38 @@
 -- test not_null: provider_role, npi, claim_id, service_date, paid_amount
 -- test accepted_values: provider_role in (rendering, billing, prescribing)
 
-WITH medical AS (
-  SELECT claim_id, payer, plan, person_id, claim_start_date, rendering_npi, billing_npi, charge_amount, paid_amount
-  FROM staging.medical_claim
-  WHERE claim_status <> 'reversed'
-),
+-- Each line once per role it names a provider in: rendering and billing on medical lines,
+-- prescribing on pharmacy fills.
+WITH role_line AS (
+  SELECT r.provider_role, r.npi, m.claim_id, m.payer, m.plan, m.person_id,
+         m.claim_start_date AS service_date, m.charge_amount, m.paid_amount
+  FROM staging.medical_claim AS m
+  CROSS JOIN LATERAL (VALUES ('rendering', m.rendering_npi), ('billing', m.billing_npi)) AS r(provider_role, npi)
+  WHERE m.claim_status <> 'reversed'
 
-pharmacy AS (
-  SELECT claim_id, payer, plan, person_id, dispensing_date, prescribing_provider_npi, charge_amount, paid_amount
+  UNION ALL
+
+  SELECT 'prescribing', prescribing_provider_npi, claim_id, payer, plan, person_id,
+         dispensing_date, charge_amount, paid_amount
   FROM staging.pharmacy_claim
-  WHERE coalesce(claim_status, '') <> 'reversed' AND prescribing_provider_npi IS NOT NULL
+  WHERE coalesce(claim_status, '') <> 'reversed'
 ),
 
 claim_rows AS (
   SELECT
-    'rendering' AS provider_role,
-    rendering_npi AS npi,
+    provider_role,
+    npi,
     claim_id,
     min(payer) AS payer,
     min(plan) AS plan,
     min(person_id) AS person_id,
-    min(claim_start_date) AS service_date,
+    min(service_date) AS service_date,
     count(*) AS line_count,
     sum(charge_amount) AS charge_amount,
     sum(paid_amount) AS paid_amount
-  FROM medical
-  WHERE rendering_npi IS NOT NULL
-  GROUP BY rendering_npi, claim_id
-
-  UNION ALL
-
-  SELECT
-    'billing' AS provider_role,
-    billing_npi AS npi,
-    claim_id,
-    min(payer) AS payer,
-    min(plan) AS plan,
-    min(person_id) AS person_id,
-    min(claim_start_date) AS service_date,
-    count(*) AS line_count,
-    sum(charge_amount) AS charge_amount,
-    sum(paid_amount) AS paid_amount
-  FROM medical
-  WHERE billing_npi IS NOT NULL
-  GROUP BY billing_npi, claim_id
-
-  UNION ALL
-
-  SELECT
-    'prescribing' AS provider_role,
-    prescribing_provider_npi AS npi,
-    claim_id,
-    min(payer) AS payer,
-    min(plan) AS plan,
-    min(person_id) AS person_id,
-    min(dispensing_date) AS service_date,
-    count(*) AS line_count,
-    sum(charge_amount) AS charge_amount,
-    sum(paid_amount) AS paid_amount
-  FROM pharmacy
-  GROUP BY prescribing_provider_npi, claim_id
+  FROM role_line
+  WHERE npi IS NOT NULL
+  GROUP BY provider_role, npi, claim_id
 )
 
 SELECT

@@ -28,6 +28,17 @@ const DIAGNOSES = 25;
 const PROCEDURES = 25;
 const MODIFIERS = 5;
 
+/** The adjudicated amounts and paid date of a medical line and of a fill (same contract names). */
+const AMOUNT_COLUMNS = [
+  'paid_date',
+  'paid_amount',
+  'allowed_amount',
+  'charge_amount',
+  'coinsurance_amount',
+  'copayment_amount',
+  'deductible_amount',
+];
+
 const range = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}_${i + 1}`);
 
 /** Columns of the scratch tables; `_`-prefixed ones are keys and provenance that sql.ts resolves or drops. */
@@ -107,13 +118,7 @@ export const FLAT_TABLES = {
     '_billing_key',
     'facility_npi',
     '_facility_key',
-    'paid_date',
-    'paid_amount',
-    'allowed_amount',
-    'charge_amount',
-    'coinsurance_amount',
-    'copayment_amount',
-    'deductible_amount',
+    ...AMOUNT_COLUMNS,
     'diagnosis_code_type',
     ...range(DIAGNOSES, 'diagnosis_code'),
     ...range(DIAGNOSES, 'diagnosis_poa'),
@@ -139,13 +144,7 @@ export const FLAT_TABLES = {
     'quantity',
     'days_supply',
     'refills',
-    'paid_date',
-    'paid_amount',
-    'allowed_amount',
-    'charge_amount',
-    'coinsurance_amount',
-    'copayment_amount',
-    'deductible_amount',
+    ...AMOUNT_COLUMNS,
     'in_network_flag',
     'claim_status',
     '_file',

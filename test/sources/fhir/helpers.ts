@@ -28,14 +28,10 @@ export async function withWarehouse<T>(path: string, fn: (wh: Warehouse) => Prom
   }
 }
 
-/** Rows with BigInt counts turned into numbers and null columns dropped, for exact comparisons. */
+/** Rows without their null and `_` (provenance) columns, for exact comparisons. */
 export function plain(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
   return rows.map((r) =>
-    Object.fromEntries(
-      Object.entries(r)
-        .filter(([k, v]) => v !== null && !k.startsWith('_'))
-        .map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]),
-    ),
+    Object.fromEntries(Object.entries(r).filter(([k, v]) => v !== null && !k.startsWith('_'))),
   );
 }
 
