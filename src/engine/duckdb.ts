@@ -35,12 +35,21 @@ export class DuckDBWarehouse implements SqlWarehouse {
   readonly readOnly: boolean;
   private readonly instance: DuckDBInstance;
   private readonly conn: DuckDBConnection;
+  /** False for a session opened by `session()`: closing it closes its connection only. */
+  private readonly ownsInstance: boolean;
 
-  private constructor(path: string, readOnly: boolean, instance: DuckDBInstance, conn: DuckDBConnection) {
+  private constructor(
+    path: string,
+    readOnly: boolean,
+    instance: DuckDBInstance,
+    conn: DuckDBConnection,
+    ownsInstance = true,
+  ) {
     this.path = path;
     this.readOnly = readOnly;
     this.instance = instance;
     this.conn = conn;
+    this.ownsInstance = ownsInstance;
   }
 
   /** Opens (or creates, when writable) a warehouse file; `:memory:` gives a scratch warehouse for tests. */
@@ -109,7 +118,19 @@ export class DuckDBWarehouse implements SqlWarehouse {
     return (r?.n ?? 0) > 0;
   }
 
+  /** A second connection to the same database: DuckDB runs its statements alongside this one's. */
+  async session(): Promise<DuckDBWarehouse> {
+    const conn = await this.instance.connect();
+    const wh = new DuckDBWarehouse(this.path, this.readOnly, this.instance, conn, false);
+    await wh.run("SET TimeZone = 'UTC'");
+    return wh;
+  }
+
   async close(): Promise<void> {
+    if (!this.ownsInstance) {
+      this.conn.closeSync();
+      return;
+    }
     if (!this.readOnly && this.path !== ':memory:') await this.conn.run('CHECKPOINT');
     this.conn.closeSync();
     this.instance.closeSync();

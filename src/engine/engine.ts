@@ -30,6 +30,12 @@ export interface SqlWarehouse {
   /** Column names and engine type names of a query's result, without reading rows. */
   describe(sql: string): Promise<{ name: string; type: string }[]>;
   tableExists(schema: string, table: string): Promise<boolean>;
+  /**
+   * Another session on the same database whose statements run concurrently with this one's (each
+   * in its own autocommit transaction); closing it leaves this one open. Absent on an engine whose
+   * work must stay in one session (the PostgreSQL build runs in one transaction).
+   */
+  session?(): Promise<SqlWarehouse>;
   close(): Promise<void>;
 }
 

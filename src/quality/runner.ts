@@ -3,6 +3,7 @@
 
 import { CODES_SCHEMA } from '../codesets/registry.ts';
 import { ident, type Warehouse } from '../engine/duckdb.ts';
+import { onSessions } from '../engine/sessions.ts';
 import { INPUT_SCHEMA } from '../input/contract.ts';
 import { sourceGaps } from '../services/capabilities.ts';
 import type { SourceGap } from '../sources/adapter.ts';
@@ -122,6 +123,11 @@ export async function runCheck(
 ): Promise<CheckResult> {
   const skip = await skipReason(check, probe);
   if (skip) return result(check, { failing: 0, checked: 0, examples: [] }, skip);
+  return countCheck(wh, check);
+}
+
+/** The check's query: failing and checked counts plus example locations. */
+async function countCheck(wh: Warehouse, check: QualityCheck): Promise<CheckResult> {
   let rows: CheckRow[];
   try {
     rows = await wh.all<CheckRow>(checkSql(check));
@@ -145,13 +151,24 @@ export async function runCheck(
   return result(check, { failing, checked, examples }, null);
 }
 
-/** Runs checks in order (one at a time: each is a full scan, and the engine parallelizes within it). */
+/**
+ * Runs checks and returns their results in the order given. Which checks apply is decided first
+ * (one look per table); the checks' scans then run two at a time on sessions of the warehouse when
+ * the engine has them, so one check's single-threaded steps overlap another's scan.
+ */
 export async function runChecks(
   wh: Warehouse,
   checks: readonly QualityCheck[] = QUALITY_CHECKS,
 ): Promise<CheckResult[]> {
   const probe = new TableProbe(wh);
-  const results: CheckResult[] = [];
-  for (const check of checks) results.push(await runCheck(wh, check, probe));
-  return results;
+  const results: (CheckResult | undefined)[] = [];
+  for (const check of checks) {
+    const skip = await skipReason(check, probe);
+    results.push(skip ? result(check, { failing: 0, checked: 0, examples: [] }, skip) : undefined);
+  }
+  const pending = checks.flatMap((_, i) => (results[i] ? [] : [i]));
+  await onSessions(wh, 2, pending, async (session, i) => {
+    results[i] = await countCheck(session, checks[i]!);
+  });
+  return results as CheckResult[];
 }

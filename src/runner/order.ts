@@ -5,7 +5,7 @@ import type { Model } from './model.ts';
 import { MODEL_LAYERS } from './sqltext.ts';
 
 /** Models each model reads, restricted to the given set; throws on a reference to an unknown model. */
-function dependencies(models: readonly Model[]): Map<Model, Model[]> {
+export function dependencies(models: readonly Model[]): Map<Model, Model[]> {
   const byId = new Map<string, Model>();
   for (const m of models) {
     const twin = byId.get(m.id);

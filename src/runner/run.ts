@@ -2,10 +2,11 @@
 // grain and its declared tests, so a model that builds but lies about its shape fails the build.
 import type { Warehouse } from '../engine/duckdb.ts';
 import { ident, literal } from '../engine/duckdb.ts';
+import { withSessions } from '../engine/sessions.ts';
 import { ClaimlensError } from '../errors.ts';
 import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
 import type { ColumnDoc, Model, ModelTest } from './model.ts';
-import { orderModels } from './order.ts';
+import { dependencies, orderModels } from './order.ts';
 import { MODEL_LAYERS } from './sqltext.ts';
 
 export interface BuiltColumn {
@@ -38,50 +39,106 @@ export function modelTable(model: Pick<Model, 'layer' | 'name'>): string {
   return `${ident(model.layer)}.${ident(model.name)}`;
 }
 
+/** How many models a build creates at once when the engine can run sessions side by side. */
+export const DEFAULT_MODEL_CONCURRENCY = 2;
+
+export interface RunModelsOptions {
+  /**
+   * Models created at the same time, each on its own session of the warehouse (engines without
+   * `session()` run one at a time). Two keep both cores of a small machine busy while one model is
+   * in a single-threaded step (a table write's end, a grain test, a describe).
+   */
+  concurrency?: number;
+}
+
 /**
  * Builds `models` in dependency order in `wh`: `CREATE OR REPLACE TABLE|VIEW layer.name AS <sql>`,
- * then the column-doc check, the grain test and the declared tests of each. Throws a ClaimlensError
- * naming the model's file on the first failure; what was built before it stays in `wh` (callers run
- * this inside withStagedWarehouse, so a failure never reaches the live warehouse).
+ * then the column-doc check, the grain test and the declared tests of each. A model starts once
+ * every model it reads is built; up to `concurrency` run at a time, the earliest in build order
+ * first, so the result does not depend on timing. Progress is reported as models finish; the runs
+ * come back in build order. Throws a ClaimlensError naming the model's file on the first failure
+ * (after the models already running have finished); what was built before it stays in `wh` (callers
+ * run this inside withStagedWarehouse, so a failure never reaches the live warehouse).
  */
 export async function runModels(
   wh: Warehouse,
   models: readonly Model[],
   onProgress?: OnModelProgress,
+  options: RunModelsOptions = {},
 ): Promise<ModelRun[]> {
   const ordered = orderModels(models);
+  const deps = dependencies(ordered);
   for (const layer of MODEL_LAYERS) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${ident(layer)}`);
+  const count = Math.min(options.concurrency ?? DEFAULT_MODEL_CONCURRENCY, ordered.length);
+  return withSessions(wh, count, (sessions) => schedule(ordered, deps, sessions, onProgress));
+}
+
+async function schedule(
+  ordered: readonly Model[],
+  deps: ReadonlyMap<Model, Model[]>,
+  sessions: readonly Warehouse[],
+  onProgress?: OnModelProgress,
+): Promise<ModelRun[]> {
   const docsOf = new Map<string, ColumnDoc[]>();
-  const runs: ModelRun[] = [];
-  for (const [i, model] of ordered.entries()) {
-    const startedAt = new Date();
-    const t0 = performance.now();
-    const docs = resolveColumnDocs(model, docsOf);
-    await createModel(wh, model);
-    const produced = await wh.describe(`SELECT * FROM ${modelTable(model)}`);
-    checkColumnDocs(model, produced, docs);
-    await checkGrain(
-      wh,
-      model,
-      produced.map((c) => c.name),
-    );
-    for (const test of model.tests) await runTest(wh, model, test);
-    const count = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${modelTable(model)}`);
-    const finishedAt = new Date();
-    const docByName = new Map(docs.map((d) => [d.name, d.description]));
-    const run: ModelRun = {
-      model,
-      rows: count?.n ?? 0,
-      seconds: (performance.now() - t0) / 1000,
-      startedAt,
-      finishedAt,
-      columns: produced.map((c) => ({ name: c.name, type: c.type, description: docByName.get(c.name)! })),
-    };
-    docsOf.set(model.id, docs);
-    runs.push(run);
-    onProgress?.({ index: i + 1, total: ordered.length, run });
-  }
-  return runs;
+  const runOf = new Map<Model, ModelRun>();
+  const started = new Set<Model>();
+  let failure: unknown;
+  let finished = 0;
+  let wake: (() => void)[] = [];
+  const notify = () => {
+    const waiting = wake;
+    wake = [];
+    for (const w of waiting) w();
+  };
+  const worker = async (session: Warehouse) => {
+    while (failure === undefined && started.size < ordered.length) {
+      const next = ordered.find((m) => !started.has(m) && deps.get(m)!.every((d) => runOf.has(d)));
+      if (!next) {
+        // Everything ready is running elsewhere: wait for a model to finish.
+        await new Promise<void>((resolve) => wake.push(resolve));
+        continue;
+      }
+      started.add(next);
+      try {
+        const docs = resolveColumnDocs(next, docsOf);
+        const run = await buildModel(session, next, docs);
+        docsOf.set(next.id, docs);
+        runOf.set(next, run);
+        finished++;
+        onProgress?.({ index: finished, total: ordered.length, run });
+      } catch (err) {
+        failure ??= err;
+      }
+      notify();
+    }
+  };
+  await Promise.all(sessions.map(worker));
+  if (failure !== undefined) throw failure;
+  return ordered.map((m) => runOf.get(m)!);
+}
+
+async function buildModel(wh: Warehouse, model: Model, docs: ColumnDoc[]): Promise<ModelRun> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  await createModel(wh, model);
+  const produced = await wh.describe(`SELECT * FROM ${modelTable(model)}`);
+  checkColumnDocs(model, produced, docs);
+  await checkGrain(
+    wh,
+    model,
+    produced.map((c) => c.name),
+  );
+  for (const test of model.tests) await runTest(wh, model, test);
+  const count = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${modelTable(model)}`);
+  const docByName = new Map(docs.map((d) => [d.name, d.description]));
+  return {
+    model,
+    rows: count?.n ?? 0,
+    seconds: (performance.now() - t0) / 1000,
+    startedAt,
+    finishedAt: new Date(),
+    columns: produced.map((c) => ({ name: c.name, type: c.type, description: docByName.get(c.name)! })),
+  };
 }
 
 /**

@@ -41,6 +41,7 @@ SELECT id, amount * 2 AS doubled FROM staging.lines`,
         }),
       ),
       (p) => events.push(p),
+      { concurrency: 1 },
     );
     expect(runs.map((r) => [r.model.id, r.rows])).toEqual([
       ['staging.lines', 3],
@@ -65,6 +66,74 @@ SELECT id, amount * 2 AS doubled FROM staging.lines`,
       { table_schema: 'staging', table_name: 'lines', table_type: 'VIEW' },
     ]);
     expect(await wh.one('SELECT total FROM marts.total')).toEqual({ total: 20 });
+  });
+
+  it('builds independent models on two sessions, never a model before the models it reads', async () => {
+    // Which session ran each CREATE: the runner must use a second one, and marts.both (reading two
+    // models built side by side) must start only after both finished.
+    const creates: { session: number; sql: string }[] = [];
+    const tag = (session: Warehouse, n: number): Warehouse =>
+      new Proxy(session, {
+        get(target, prop, receiver) {
+          if (prop === 'run')
+            return (sql: string, params?: unknown[]) => {
+              if (sql.startsWith('CREATE OR REPLACE')) creates.push({ session: n, sql });
+              return target.run(sql, params);
+            };
+          if (prop === 'session') return async () => tag(await target.session!(), n + 1);
+          const v = Reflect.get(target, prop, receiver);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+    const events: string[] = [];
+    const runs = await runModels(
+      tag(wh, 0),
+      loadModels(
+        writeModels({
+          'staging/base.sql': `${header('Base', 'id', ['-- materialized: view', '-- column id: Id'])}
+SELECT * FROM range(1000) t(id)`,
+          'intermediate/odd.sql': `${header('Odd', 'id', ['-- columns: from staging.base'])}
+SELECT id FROM staging.base WHERE id % 2 = 1`,
+          'intermediate/even.sql': `${header('Even', 'id', ['-- columns: from staging.base'])}
+SELECT id FROM staging.base WHERE id % 2 = 0`,
+          'marts/x/both.sql': `${header('Both', '(one row)', ['-- column n: Rows of both', '-- test expression: n = 1000'])}
+SELECT (SELECT count(*) FROM intermediate.odd) + (SELECT count(*) FROM intermediate.even) AS n`,
+        }),
+      ),
+      (p) => events.push(p.run.model.id),
+      { concurrency: 2 },
+    );
+    expect(runs.map((r) => [r.model.id, r.rows])).toEqual([
+      ['staging.base', 1000],
+      ['intermediate.even', 500],
+      ['intermediate.odd', 500],
+      ['marts.both', 1],
+    ]);
+    expect(new Set(creates.map((c) => c.session))).toEqual(new Set([0, 1]));
+    expect(events[0]).toBe('staging.base');
+    expect(events[3]).toBe('marts.both');
+    const both = runs[3]!;
+    for (const dep of runs.slice(1, 3))
+      expect(both.startedAt.getTime()).toBeGreaterThanOrEqual(dep.finishedAt.getTime());
+  });
+
+  it('reports the failing model of two running side by side and lets the other finish', async () => {
+    const models = loadModels(
+      writeModels({
+        'intermediate/good.sql': `${header('Good', 'id', ['-- column id: Id'])}
+SELECT * FROM range(10) t(id)`,
+        'intermediate/bad.sql': `${header('Bad', 'id', ['-- column id: Id'])}
+SELECT id FROM no_such_table`,
+        'marts/x/after.sql': `${header('After', 'id', ['-- columns: from intermediate.bad'])}
+SELECT id FROM intermediate.bad`,
+      }),
+    );
+    const err = await runModels(wh, models, undefined, { concurrency: 2 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClaimlensError);
+    expect((err as ClaimlensError).message).toMatch(/model intermediate\.bad failed: .*no_such_table/);
+    expect((err as ClaimlensError).location?.file).toMatch(/intermediate\/bad\.sql$/);
+    expect(await wh.tableExists('intermediate', 'good')).toBe(true);
+    expect(await wh.tableExists('marts', 'after')).toBe(false);
   });
 
   it('fails a non-unique grain with the duplicate key', async () => {
