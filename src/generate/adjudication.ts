@@ -8,7 +8,7 @@ import { PAYERS, type Payer, SELF_PAY } from './catalog/payers.ts';
 import { dxSupports, GENERAL_EXAM_DX, UNSPECIFIED_DX } from './catalog/procedures.ts';
 import { iso, yearOf } from './dates.ts';
 import type { Span } from './eligibility.ts';
-import type { Claim, Line, MemberContext } from './model.ts';
+import { type Claim, type Line, type MemberContext, nextId } from './model.ts';
 import { billPatient, nextPaymentId } from './patient.ts';
 import type { Rng } from './rng.ts';
 
@@ -167,14 +167,13 @@ function emitEncounter(mc: MemberContext, c: Claim): void {
   mc.visitDays.add(c.from);
   // A small documented share of visits never reaches the EHR extract (claim without encounter).
   if (mc.rng.chance(mc.book.cfg.knobs.claimOnlyEncounterShare)) return;
-  mc.book.ids.encounter++;
+  const encounterId = nextId(mc, 'encounter', 'E');
   mc.encounters++;
   const facility = c.facility ?? c.billing;
   const stay = c.encounter === 'inpatient' || c.encounter === 'snf';
   const w = mc.book.writers.encounter;
   w.begin(200);
-  w.s('E');
-  w.s(String(mc.book.ids.encounter).padStart(10, '0'));
+  w.s(encounterId);
   w.c();
   w.s(mc.m.personId);
   w.c();
@@ -250,8 +249,7 @@ function processClaim(mc: MemberContext, c: Claim, originalLag: number): number 
         : Math.max(1, Math.round(rng.lognormal(billing.lagMedian * (c.inst ? 1.4 : 1), 0.6)));
   const submission = c.to + lag;
   if (submission > cfg.cutoff) return -1;
-  book.ids.claim++;
-  const claimId = `CLM${String(book.ids.claim).padStart(10, '0')}`;
+  const claimId = nextId(mc, 'claim', 'CLM');
   let totalCharge = 0;
   for (const l of c.lines) totalCharge += l.charge;
   ledger.add(ledger.charges, submission, payerIdx, totalCharge);

@@ -1,25 +1,18 @@
 // The generator's service: builds a synthetic book (one file per input table) member by member,
 // streaming rows to disk so memory stays flat, and reports counts and timing. `claimlens generate`,
 // `demo` and `bench` all call generateBook.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ADJUSTMENT_COLUMNS, adjudicateMember, ENCOUNTER_COLUMNS, MEDICAL_COLUMNS } from './adjudication.ts';
-import { chronicCodes, chronicDx, pcpFor, planOutpatient } from './care.ts';
-import { buildZips, type Zip } from './catalog/geography.ts';
+import { startTsWorker, workerResult } from '../worker.ts';
+import type { Zip } from './catalog/geography.ts';
 import { PAYERS } from './catalog/payers.ts';
-import { iso } from './dates.ts';
-import { buildSpans, ELIGIBILITY_COLUMNS, type Span, writeEligibility } from './eligibility.ts';
-import { planInpatient } from './inpatient.ts';
 import { Ledger, writeLedger } from './ledger.ts';
-import type { BookContext, MemberContext, Writers } from './model.ts';
 import { describeWindow, type GenerateOptions, normalizeOptions } from './options.ts';
 import { convertToParquet } from './parquet.ts';
-import { PAYMENT_COLUMNS } from './patient.ts';
-import { PHARMACY_COLUMNS, planPharmacy } from './pharmacy.ts';
-import { type Household, makeMember } from './population.ts';
-import { buildProviders, writeProviders } from './providers.ts';
-import { Rng } from './rng.ts';
+import { writeProviders } from './providers.ts';
+import { bookBasics, MEMBER_TABLES, runShard, type ShardJob, type ShardResult } from './shard.ts';
 import { TableWriter } from './writer.ts';
 
 export interface GenerateProgress {
@@ -72,33 +65,6 @@ function writeStatic(dir: string, zips: readonly Zip[]): { payer: number; area_d
   return { payer: p.rows, area_deprivation: a.rows };
 }
 
-/** EHR-only encounters: a small documented share of EHR visits on days without any claim. */
-function ehrOnlyEncounters(mc: MemberContext): void {
-  const { rng, book } = mc;
-  const share = book.cfg.knobs.ehrOnlyEncounterShare;
-  let n = 0;
-  for (let i = 0; i < mc.encounters; i++) if (rng.chance(share)) n++;
-  if (mc.last < mc.first) return;
-  for (let j = 0; j < n; j++) {
-    let day = -1;
-    for (let t = 0; t < 10; t++) {
-      const d = mc.first + rng.int(mc.last - mc.first + 1);
-      if (!mc.visitDays.has(d)) {
-        day = d;
-        break;
-      }
-    }
-    if (day < 0) continue;
-    mc.visitDays.add(day);
-    const pcp = pcpFor(mc, day);
-    const facility = pcp.billing >= 0 ? book.providers.get(pcp.billing) : pcp;
-    book.ids.encounter++;
-    book.writers.encounter.row(
-      `E${String(book.ids.encounter).padStart(10, '0')},${mc.m.personId},office,${iso(day)},${iso(day)},${facility.npi},${pcp.npi},${chronicDx(mc)[0] ?? 'Z0000'},`,
-    );
-  }
-}
-
 /**
  * Generates a synthetic book of claims, pharmacy, eligibility, remittance, payments, EHR encounters,
  * providers, payers, area deprivation and the finance ledger.
@@ -115,91 +81,52 @@ export async function generateBook(
   const cfg = normalizeOptions(options);
   mkdirSync(cfg.out, { recursive: true });
   const csvDir = cfg.format === 'csv' ? cfg.out : mkdtempSync(join(cfg.out, '.claimlens-csv-'));
+  const shardDirs: string[] = [];
   try {
-    const zips = buildZips(cfg.seed);
-    const providers = buildProviders(cfg, zips);
+    const basics = bookBasics(cfg);
     const tables: Record<string, number> = {
-      ...writeStatic(csvDir, zips),
-      provider: writeProviders(csvDir, providers),
+      ...writeStatic(csvDir, basics.zips),
+      provider: writeProviders(csvDir, basics.providers),
     };
-    const writers: Writers = {
-      eligibility: new TableWriter(csvDir, 'eligibility', ELIGIBILITY_COLUMNS),
-      medical: new TableWriter(csvDir, 'medical_claim', MEDICAL_COLUMNS),
-      pharmacy: new TableWriter(csvDir, 'pharmacy_claim', PHARMACY_COLUMNS),
-      adjustment: new TableWriter(csvDir, 'claim_adjustment', ADJUSTMENT_COLUMNS),
-      payment: new TableWriter(csvDir, 'payment', PAYMENT_COLUMNS),
-      encounter: new TableWriter(csvDir, 'encounter', ENCOUNTER_COLUMNS),
-    };
+    const shards = shardCount(cfg.members, options.shards);
+    const bounds = Array.from({ length: shards + 1 }, (_, k) => Math.round((k * cfg.members) / shards));
+    const progress = new SharedArrayBuffer(8 * shards);
+    const counters = new Int32Array(progress);
+    const report = progressReporter(cfg.members, counters, t0, onProgress);
+    // Shards 1.. on worker threads, shard 0 on this thread; their files are joined in member order.
+    const workers = bounds.slice(1, -1).map((from, k) => {
+      const dir = mkdtempSync(join(csvDir, '.claimlens-shard-'));
+      shardDirs.push(dir);
+      const job: ShardJob = { cfg, from, to: bounds[k + 2]!, dir, progress, slot: k + 1 };
+      const worker = startTsWorker(new URL('./shard-worker.ts', import.meta.url), job);
+      const result = workerResult<ShardResult>(worker, `generator shard ${k + 2} of ${shards}`);
+      result.catch(() => undefined); // Awaited below; this only keeps an early failure from going unhandled.
+      return { worker, result };
+    });
+    // Keep reporting while this thread waits for the workers (it is busy with shard 0 until then).
+    const timer = setInterval(report, 500);
+    let results: ShardResult[];
+    try {
+      const first = runShard(
+        { cfg, from: 0, to: bounds[1]!, dir: csvDir, progress, slot: 0 },
+        basics,
+        report,
+      );
+      results = [first, ...(await Promise.all(workers.map((w) => w.result)))];
+    } catch (err) {
+      await Promise.all(workers.map((w) => w.worker.terminate()));
+      throw err;
+    } finally {
+      clearInterval(timer);
+    }
     const ledger = new Ledger(cfg);
-    const book: BookContext = {
-      cfg,
-      providers,
-      writers,
-      ledger,
-      ids: { claim: 0, rx: 0, encounter: 0, payment: 0, auth: 0 },
-    };
-    const step = Math.max(1, Math.ceil(cfg.members / 10));
-    let household: Household | undefined;
-    let householdSpans: Span[] | undefined;
-    for (let i = 0; i < cfg.members; i++) {
-      const rng = new Rng(cfg.seed, i + 1);
-      const made = makeMember(cfg, zips, i, rng, household);
-      const m = made.member;
-      const dependent = m.relation !== 'self' && householdSpans !== undefined;
-      const spans = dependent ? buildSpans(cfg, m, rng, householdSpans) : buildSpans(cfg, m, rng);
-      if (m.relation === 'self') householdSpans = made.household ? spans : undefined;
-      household = made.household;
-      writeEligibility(writers.eligibility, m, spans);
-      const lastSpan = spans.reduce((a, s) => (s.end > a.end ? s : a), spans[0]!);
-      const firstSpan = spans.reduce((a, s) => (s.start < a.start ? s : a), spans[0]!);
-      // Providers keep billing the old payer for a while after coverage ends, and a few services
-      // happen just before coverage starts: both show up as eligibility denials.
-      let last =
-        lastSpan.end < cfg.windowEnd && rng.chance(0.5) ? lastSpan.end + rng.range(10, 45) : lastSpan.end;
-      let first =
-        firstSpan.start > cfg.windowStart && rng.chance(0.2)
-          ? firstSpan.start - rng.range(5, 25)
-          : firstSpan.start;
-      first = Math.max(first, cfg.windowStart, m.birth);
-      last = Math.min(last, cfg.windowEnd);
-      if (m.death >= 0) last = Math.min(last, m.death);
-      const mc: MemberContext = {
-        book,
-        m,
-        rng,
-        spans,
-        first,
-        last,
-        pcp: undefined,
-        specialists: new Map(),
-        hospital: undefined,
-        claims: [],
-        busy: [],
-        deductibles: new Map(),
-        visitDays: new Set(),
-        encounters: 0,
-        chronic: chronicCodes(m.conditions, m.conditionCodes),
-      };
-      if (last >= first) {
-        planInpatient(mc);
-        planOutpatient(mc);
-        adjudicateMember(mc);
-        ehrOnlyEncounters(mc);
-        planPharmacy(mc);
-      }
-      if (onProgress && ((i + 1) % step === 0 || i + 1 === cfg.members)) {
-        onProgress({
-          membersDone: i + 1,
-          members: cfg.members,
-          medicalClaimLines: writers.medical.rows,
-          elapsedMs: performance.now() - t0,
-        });
-      }
+    for (const r of results) ledger.addTotals(r.ledger);
+    for (const table of MEMBER_TABLES) {
+      for (const dir of shardDirs)
+        appendWithoutHeader(join(dir, `${table}.csv`), join(csvDir, `${table}.csv`));
+      tables[table] = results.reduce((a, r) => a + r.tables[table]!, 0);
     }
-    for (const w of Object.values(writers)) {
-      w.close();
-      tables[w.table] = w.rows;
-    }
+    report(true);
     tables.finance_ledger = writeLedger(csvDir, cfg, ledger);
     const names = [
       'payer',
@@ -231,6 +158,71 @@ export async function generateBook(
       elapsedMs: performance.now() - t0,
     };
   } finally {
+    for (const dir of shardDirs) rmSync(dir, { recursive: true, force: true });
     if (csvDir !== cfg.out) rmSync(csvDir, { recursive: true, force: true });
+  }
+}
+
+/** Books this small are generated on one thread: a worker's start-up would cost more than it saves. */
+const MIN_SHARD_MEMBERS = 5000;
+
+/**
+ * Shards of a book: one per core up to four, and at least MIN_SHARD_MEMBERS members each. The files
+ * are the same whatever the count (tested), so it may follow the machine.
+ */
+export function shardCount(members: number, requested?: number): number {
+  if (requested !== undefined) return Math.max(1, Math.min(requested, members));
+  return Math.max(1, Math.min(availableParallelism(), 4, Math.floor(members / MIN_SHARD_MEMBERS)));
+}
+
+/**
+ * Progress from the shards' shared counters, reported each time another tenth of the members is
+ * done, and with `final` once more unless the last report already had every member.
+ */
+function progressReporter(
+  members: number,
+  counters: Int32Array,
+  t0: number,
+  onProgress: ((p: GenerateProgress) => void) | undefined,
+): (final?: boolean) => void {
+  const step = Math.max(1, Math.ceil(members / 10));
+  let next = step;
+  let reported = -1;
+  return (final = false) => {
+    if (!onProgress) return;
+    let done = 0;
+    let lines = 0;
+    for (let k = 0; k < counters.length; k += 2) {
+      done += Atomics.load(counters, k);
+      lines += Atomics.load(counters, k + 1);
+    }
+    if (final ? done === reported : done < next) return;
+    reported = done;
+    next = (Math.floor(done / step) + 1) * step;
+    onProgress({ membersDone: done, members, medicalClaimLines: lines, elapsedMs: performance.now() - t0 });
+  };
+}
+
+/** Appends a shard's file to the book's, without its header line. */
+function appendWithoutHeader(from: string, to: string): void {
+  const src = openSync(from, 'r');
+  const dst = openSync(to, 'a');
+  try {
+    const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+    let first = true;
+    for (;;) {
+      const n = readSync(src, buf, 0, buf.length, null);
+      if (n === 0) break;
+      let start = 0;
+      if (first) {
+        start = buf.indexOf(10) + 1;
+        if (start === 0 || start > n) throw new Error(`${from}: no header line in the first ${n} bytes`);
+        first = false;
+      }
+      writeSync(dst, buf, start, n - start);
+    }
+  } finally {
+    closeSync(src);
+    closeSync(dst);
   }
 }

@@ -17,6 +17,7 @@ import {
   isBusy,
   type MemberContext,
   newClaim,
+  nextId,
 } from './model.ts';
 import { ageBand, ageOn, chronicCount } from './population.ts';
 import type { Provider } from './providers.ts';
@@ -121,8 +122,7 @@ export function authorize(mc: MemberContext, billing: Provider): string {
   const k = mc.book.cfg.knobs;
   const p = Math.min(0.995, (k.authObtained * billing.authDiligence) / 0.9);
   if (!mc.rng.chance(p)) return '';
-  mc.book.ids.auth++;
-  return `PA${String(mc.book.ids.auth).padStart(9, '0')}`;
+  return nextId(mc, 'auth', 'PA');
 }
 
 /** Marks claims that carry a prior-authorization line and gives them the event's authorization. */

@@ -48,7 +48,30 @@ export class Ledger {
     const c = this.cell(day, payer);
     if (c >= 0) arr[c]! += cents;
   }
+
+  /** The totals, to send from a shard's worker. */
+  totals(): LedgerTotals {
+    const { charges, payerPaid, patientPaid, contractual, badDebt, claims, denials } = this;
+    return { charges, payerPaid, patientPaid, contractual, badDebt, claims, denials };
+  }
+
+  /**
+   * Adds another shard's totals. Every amount is a whole number of cents (or a count) far below
+   * 2^53, so the sums are exact and the ledger does not depend on how members were sharded.
+   */
+  addTotals(other: LedgerTotals): void {
+    for (const key of Object.keys(other) as (keyof LedgerTotals)[]) {
+      const mine = this[key];
+      const theirs = other[key];
+      for (let i = 0; i < mine.length; i++) mine[i]! += theirs[i]!;
+    }
+  }
 }
+
+export type LedgerTotals = Pick<
+  Ledger,
+  'charges' | 'payerPaid' | 'patientPaid' | 'contractual' | 'badDebt' | 'claims' | 'denials'
+>;
 
 export const LEDGER_COLUMNS = [
   'ledger_month',

@@ -87,7 +87,6 @@ export interface BookContext {
   providers: ProviderDirectory;
   writers: Writers;
   ledger: Ledger;
-  ids: Counters;
 }
 
 /** One member's simulation state. */
@@ -113,6 +112,20 @@ export interface MemberContext {
   encounters: number;
   /** The member's chronic diagnosis codes, heaviest condition first (computed once). */
   chronic: string[];
+  /** Identifiers issued to the member so far, by kind (see nextId). */
+  ids: Counters;
+}
+
+/**
+ * The next identifier of a kind for the member: prefix, the member's number (1-based, 8 digits) and
+ * the member's count of that kind (4 digits). Numbering within the member, not across the book, is
+ * what lets shards of members be generated side by side and still write the same files.
+ *
+ * @example nextId(mc, 'claim', 'CLM') // 'CLM000001230007': member 123's 7th claim
+ */
+export function nextId(mc: MemberContext, kind: keyof Counters, prefix: string): string {
+  const n = ++mc.ids[kind];
+  return `${prefix}${String(mc.m.index + 1).padStart(8, '0')}${String(n).padStart(4, '0')}`;
 }
 
 export function isBusy(mc: MemberContext, day: number): boolean {

@@ -9,6 +9,8 @@ export type OutputFormat = 'csv' | 'parquet';
 export interface GenerateOptions {
   /** Number of distinct persons in the book. */
   members: number;
+  /** Threads simulating members (default: one per core up to 4, see shardCount); the files do not depend on it. */
+  shards?: number;
   /** Seed of every random stream: same seed and options give byte-identical files. */
   seed: number;
   /** Output folder (created when missing). */

@@ -3,7 +3,7 @@
 // balances go to bad debt 120 days after the statement (when that falls before the cut-off).
 import { MEDICAID, MEDICARE_ADVANTAGE, SELF_PAY } from './catalog/payers.ts';
 import { iso } from './dates.ts';
-import type { MemberContext } from './model.ts';
+import { type MemberContext, nextId } from './model.ts';
 import { Choice, sigmoid } from './rng.ts';
 import { money } from './writer.ts';
 
@@ -33,8 +33,7 @@ const METHODS = new Choice<string>([
 ]);
 
 export function nextPaymentId(mc: MemberContext): string {
-  mc.book.ids.payment++;
-  return `PMT${String(mc.book.ids.payment).padStart(10, '0')}`;
+  return nextId(mc, 'payment', 'PMT');
 }
 
 /** Probability the patient pays a statement (documented in docs/generator.md). */

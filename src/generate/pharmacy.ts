@@ -8,7 +8,7 @@ import { type Drug, drugs, GROUP_CHOICES } from './catalog/drugs.ts';
 import { PAYERS, SELF_PAY } from './catalog/payers.ts';
 import { iso } from './dates.ts';
 import { spanAt } from './eligibility.ts';
-import type { MemberContext } from './model.ts';
+import { type MemberContext, nextId } from './model.ts';
 import { ageOn } from './population.ts';
 import type { Provider } from './providers.ts';
 import { Choice } from './rng.ts';
@@ -123,9 +123,8 @@ export function planPharmacy(mc: MemberContext): void {
       );
       // A few fills are reversed (never picked up): no supply, the member comes back a week later.
       const reversed = rng.chance(0.01);
-      book.ids.rx++;
       w.row(
-        `RX${String(book.ids.rx).padStart(11, '0')},1,${m.personId},${span.memberId},${payer.name},${payer.plans[span.plan]!.name},${prescriber.npi},${pharmacy.npi},${iso(day)},${ndc},${qty},${ds},${refill},${iso(day)},${money(reversed ? 0 : allowed - copay)},${money(allowed)},${money(charge)},${money(reversed ? 0 : copay)},true,${reversed ? 'reversed' : 'paid'}`,
+        `${nextId(mc, 'rx', 'RX')},1,${m.personId},${span.memberId},${payer.name},${payer.plans[span.plan]!.name},${prescriber.npi},${pharmacy.npi},${iso(day)},${ndc},${qty},${ds},${refill},${iso(day)},${money(reversed ? 0 : allowed - copay)},${money(allowed)},${money(charge)},${money(reversed ? 0 : copay)},true,${reversed ? 'reversed' : 'paid'}`,
       );
       if (reversed) {
         day += 7;

@@ -3,7 +3,7 @@
 // memory. Small inputs run inline, where a worker's start-up would cost more than it saves. Margins
 // of more than a few thousand rows go to the WebAssembly kernel (wasm-scorer.ts), whose workers are
 // plain JavaScript and start without the TypeScript loader.
-import { startTsWorker } from './pool.ts';
+import { startTsWorker, workerResult } from '../worker.ts';
 import { explainerFor } from './shap.ts';
 import { addTreeOutputs, type CompiledTrees } from './tree.ts';
 import { wasmBytesNeeded, wasmMargins } from './wasm-scorer.ts';
@@ -86,15 +86,10 @@ async function run(
         lo: Math.floor((w * rows) / workers),
         hi: Math.floor(((w + 1) * rows) / workers),
       };
-      const worker = startTsWorker(new URL('./batch-worker.ts', import.meta.url), job);
-      return new Promise<void>((resolve, reject) => {
-        worker.once('message', (m: { error?: string }) => {
-          void worker.terminate();
-          if (m.error) reject(new Error(`batch worker: ${m.error}`));
-          else resolve();
-        });
-        worker.once('error', reject);
-      });
+      return workerResult<void>(
+        startTsWorker(new URL('./batch-worker.ts', import.meta.url), job),
+        'batch worker',
+      );
     }),
   );
   return out;

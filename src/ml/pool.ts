@@ -1,23 +1,13 @@
 // Runs shard jobs either inline (one thread) or on worker threads over shared memory, and sums the
 // shards' validation losses in shard order so the result is the same either way.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../worker.ts';
 import { HistShard, type ShardJob, type ShardLayout, type ShardMemory } from './shard.ts';
 
 export interface ShardRunner {
   /** Runs `job` on every shard; returns the sum of the shards' results in shard order. */
   run(job: ShardJob): Promise<number>;
   close(): Promise<void>;
-}
-
-/**
- * Starts a worker running a TypeScript module, the same way under the CLI (tsx), scripts and vitest.
- * Node 20 does not apply `--import tsx` hooks to a worker's entry module, so a tiny evaluated entry
- * registers tsx first and then imports the module.
- */
-export function startTsWorker(module: URL, workerData: unknown): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(module.href)}); })`;
-  return new Worker(code, { eval: true, workerData });
 }
 
 class InlineRunner implements ShardRunner {

@@ -2,7 +2,7 @@
 // from the contract itself), files are deterministic, codes come from real code sets, dates respect
 // the window and the cut-off, and money flows balance (remittances, payments).
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,6 +200,43 @@ describe('window, cut-off and money flows', () => {
 });
 
 describe('determinism', () => {
+  it('writes the same files whether members are simulated on one thread or on several', async () => {
+    // Identifiers are numbered per member and ledger totals are summed across shards; a household
+    // split by a shard boundary (its dependent the first member of a shard) must continue as well.
+    const dirs = [0, 1, 2, 3].map(() => mkdtempSync(join(tmpdir(), 'claimlens-shards-')));
+    try {
+      await generateBook({ members: 400, seed: 9, out: dirs[0]!, months: 12, shards: 1 });
+      const dependent = readFileSync(join(dirs[0]!, 'eligibility.csv'), 'utf8')
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(','))
+        .findIndex((f, i) => i >= 100 && f[1] !== f[2]);
+      const person = Number(
+        readFileSync(join(dirs[0]!, 'eligibility.csv'), 'utf8')
+          .split('\n')
+          [dependent + 1]!.split(',')[0]!
+          .slice(1),
+      );
+      // Two shards of 2 * (person - 1) members split right before this dependent.
+      const members = 2 * (person - 1);
+      expect(members).toBeGreaterThan(150);
+      for (const [i, shards] of [1, 2, 3].entries())
+        await generateBook({ members, seed: 9, out: dirs[i + 1]!, months: 12, shards });
+      const hash = (dir: string, t: string) =>
+        createHash('sha256')
+          .update(readFileSync(join(dir, `${t}.csv`)))
+          .digest('hex');
+      for (const t of INPUT_TABLES) {
+        expect(hash(dirs[2]!, t.name), t.name).toBe(hash(dirs[1]!, t.name));
+        expect(hash(dirs[3]!, t.name), t.name).toBe(hash(dirs[1]!, t.name));
+      }
+      // Shard directories are gone once joined.
+      for (const d of dirs) expect(readdirSync(d).filter((n) => n.startsWith('.'))).toEqual([]);
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('writes byte-identical files for the same seed and options, and different ones for another seed', async () => {
     const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'claimlens-det-')));
     try {
