@@ -39,14 +39,12 @@ export function modelTable(model: Pick<Model, 'layer' | 'name'>): string {
   return `${ident(model.layer)}.${ident(model.name)}`;
 }
 
-/** How many models a build creates at once when the engine can run sessions side by side. */
-export const DEFAULT_MODEL_CONCURRENCY = 2;
-
 export interface RunModelsOptions {
   /**
    * Models created at the same time, each on its own session of the warehouse (engines without
-   * `session()` run one at a time). Two keep both cores of a small machine busy while one model is
-   * in a single-threaded step (a table write's end, a grain test, a describe).
+   * `session()` run one at a time); default one. Two keep both cores of a small machine busy while
+   * one model is in a single-threaded step (a table write's end, a grain test, a describe); the
+   * build chooses with bookConcurrency.
    */
   concurrency?: number;
 }
@@ -69,7 +67,7 @@ export async function runModels(
   const ordered = orderModels(models);
   const deps = dependencies(ordered);
   for (const layer of MODEL_LAYERS) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${ident(layer)}`);
-  const count = Math.min(options.concurrency ?? DEFAULT_MODEL_CONCURRENCY, ordered.length);
+  const count = Math.min(options.concurrency ?? 1, ordered.length);
   return withSessions(wh, count, (sessions) => schedule(ordered, deps, sessions, onProgress));
 }
 
