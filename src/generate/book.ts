@@ -128,18 +128,7 @@ export async function generateBook(
     }
     report(true);
     tables.finance_ledger = writeLedger(csvDir, cfg, ledger);
-    const names = [
-      'payer',
-      'provider',
-      'area_deprivation',
-      'eligibility',
-      'medical_claim',
-      'pharmacy_claim',
-      'claim_adjustment',
-      'payment',
-      'encounter',
-      'finance_ledger',
-    ];
+    const names = ['payer', 'provider', 'area_deprivation', ...MEMBER_TABLES, 'finance_ledger'];
     let files: string[];
     if (cfg.format === 'parquet') files = await convertToParquet(csvDir, cfg.out, names);
     else files = names.map((n) => join(cfg.out, `${n}.csv`));
