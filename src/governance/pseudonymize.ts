@@ -5,6 +5,7 @@ import { type DuckDBValue, listValue } from '@duckdb/node-api';
 import { ident, literal, type Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
 import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
+import { virtualColumns } from '../input/ddl.ts';
 import type { TableSpec } from '../input/spec.ts';
 import type { GovernanceConfig } from './config.ts';
 import { familyOf, hmacParams, TOKEN_FAMILIES, TOKEN_HEX, type TokenFamily, tokenSql } from './hmac.ts';
@@ -99,8 +100,10 @@ export async function pseudonymizeInputLayer(
   const maps = await createTokenMaps(wh, specs, params, rowFilter);
   const report: TablePseudonymization[] = [];
   for (const spec of specs) {
-    const ids = identifierColumns(spec);
-    const direct = directColumns(spec);
+    // Virtual columns (no loaded file had them) are NULL by definition and cannot be updated.
+    const virtual = await virtualColumns(wh, spec.name);
+    const ids = identifierColumns(spec).filter((c) => !virtual.has(c.name));
+    const direct = directColumns(spec).filter((c) => !virtual.has(c));
     const table = `${ident(INPUT_SCHEMA)}.${ident(spec.name)}`;
     const rows =
       (await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE ${countFilter}`, countParams))

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../src/engine/duckdb.ts';
 import { ClaimlensError } from '../../src/errors.ts';
+import { tableSpec } from '../../src/input/contract.ts';
+import { virtualColumns } from '../../src/input/ddl.ts';
 import { loadDirectory, loadInto } from '../../src/input/load.ts';
 import { CLAIM_DEFAULTS, claimsCsv, ELIGIBILITY_CSV, inputDir } from './load-fixtures.ts';
 
@@ -377,6 +379,64 @@ describe('loadInto: modes', () => {
     await loadInto(wh, january);
     expect(await wh.one('SELECT count(*) AS n FROM input.medical_claim')).toEqual({ n: 2 });
     expect(await wh.one('SELECT count(*) AS n FROM input.quarantine')).toEqual({ n: 0 });
+  });
+});
+
+describe('loadInto: columns no file has', () => {
+  const shape = async () => {
+    const virtual = await virtualColumns(wh, 'medical_claim');
+    const described = await wh.all<{ column_name: string }>('DESCRIBE input.medical_claim');
+    return { virtual, order: described.map((c) => c.column_name) };
+  };
+  const contractOrder = [
+    ...tableSpec('medical_claim').columns.map((c) => c.name),
+    '_source_file',
+    '_source_line',
+    '_loaded_at',
+  ];
+
+  it('stores only the columns some file has; the others read as NULL in contract order, and become stored when a file brings them', async () => {
+    const january = inputDir({
+      'eligibility.csv': ELIGIBILITY_CSV,
+      'medical_claim.csv': claimsCsv([{}, { claim_line_number: '2' }]),
+    });
+    await loadInto(wh, january);
+    let s = await shape();
+    expect(s.order).toEqual(contractOrder);
+    expect(s.virtual.has('drg_code')).toBe(true);
+    expect(s.virtual.has('diagnosis_code_1')).toBe(false); // in CLAIM_DEFAULTS
+    expect(s.virtual.size).toBe(
+      tableSpec('medical_claim').columns.length - Object.keys(CLAIM_DEFAULTS).length,
+    );
+    expect(await wh.one('SELECT count(*) AS n, count(drg_code) AS drg FROM input.medical_claim')).toEqual({
+      n: 2,
+      drg: 0,
+    });
+
+    // An appended file with a DRG: the column is stored from now on, January's rows keep NULL in it.
+    const february = inputDir({
+      'eligibility.csv': ELIGIBILITY_CSV,
+      'medical_claim/2023-02.csv': claimsCsv([{ claim_id: 'C3', drg_code: '470' }], ['drg_code']),
+    });
+    await loadInto(wh, february, { mode: 'append' });
+    s = await shape();
+    expect(s.order).toEqual(contractOrder);
+    expect(s.virtual.has('drg_code')).toBe(false);
+    expect(
+      await wh.all(
+        'SELECT claim_id, claim_line_number, drg_code, _source_line FROM input.medical_claim ORDER BY ALL',
+      ),
+    ).toEqual([
+      { claim_id: 'C1', claim_line_number: 1, drg_code: null, _source_line: 2 },
+      { claim_id: 'C1', claim_line_number: 2, drg_code: null, _source_line: 3 },
+      { claim_id: 'C3', claim_line_number: 1, drg_code: '470', _source_line: 2 },
+    ]);
+
+    // Replacing with January alone makes it virtual again.
+    await loadInto(wh, january);
+    s = await shape();
+    expect(s.virtual.has('drg_code')).toBe(true);
+    expect(await wh.one('SELECT count(*) AS n FROM input.medical_claim')).toEqual({ n: 2 });
   });
 });
 
