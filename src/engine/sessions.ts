@@ -50,24 +50,3 @@ export async function withSessions<R>(
     for (const s of sessions.slice(1)) await s.close();
   }
 }
-
-/**
- * Runs independent read tasks, at most `concurrency` at once, each on a session of `wh` no other
- * running task uses (one at a time on `wh` without `session()`), and returns their results in order.
- */
-export async function together<T extends readonly unknown[]>(
-  wh: SqlWarehouse,
-  concurrency: number,
-  tasks: { [K in keyof T]: (session: SqlWarehouse) => Promise<T[K]> },
-): Promise<T> {
-  const results: unknown[] = new Array(tasks.length);
-  await onSessions(
-    wh,
-    concurrency,
-    tasks.map((_, i) => i),
-    async (session, i) => {
-      results[i] = await tasks[i]!(session);
-    },
-  );
-  return results as unknown as T;
-}

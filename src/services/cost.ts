@@ -3,7 +3,6 @@
 // Definitions in docs/marts/cost.md; the CLI, API and dashboard call these same functions.
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Row, Warehouse } from '../engine/duckdb.ts';
-import { together } from '../engine/sessions.ts';
 import { ClaimlensError, UsageError } from '../errors.ts';
 import { andMember, type MemberFilters } from './filters.ts';
 import type { KpiDomain, KpiResult, KpiSection } from './kpi.ts';
@@ -838,16 +837,12 @@ export const costDomain: KpiDomain = {
       plan: params.plan,
       state: params.state,
     };
-    // Independent reads, two at a time on engines with sessions: the many small queries of the
-    // domain each have single-threaded steps another one can fill.
-    const [summary, conc, coh, byCategory, byPlan, months] = await together(wh, 2, [
-      (s) => costSummary(s, p),
-      (s) => concentration(s, p),
-      (s) => cohorts(s, p),
-      (s) => pmpm(s, p, ['service_category']),
-      (s) => pmpm(s, p, ['payer', 'plan']),
-      (s) => trend(s, p),
-    ] as const);
+    const summary = await costSummary(wh, p);
+    const conc = await concentration(wh, p);
+    const coh = await cohorts(wh, p);
+    const byCategory = await pmpm(wh, p, ['service_category']);
+    const byPlan = await pmpm(wh, p, ['payer', 'plan']);
+    const months = await trend(wh, p);
     const share = (pct: number) => round(conc.top.find((t) => t.top_pct === pct)?.share ?? null, 4);
     const money = (v: number | null) => round(v, 2);
     const sections: KpiSection[] = [
