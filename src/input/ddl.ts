@@ -13,14 +13,13 @@ export const LINEAGE_COLUMNS = [
 
 /**
  * DDL of an input table, in contract order. Columns named in `virtual` (DuckDB only) are virtual
- * generated columns: always NULL, stored as nothing (see virtualColumns).
+ * generated columns: always NULL, stored as nothing (see virtualColumns). `table` names the table
+ * created, by default the spec's own.
  */
 export function createTableSql(
   spec: TableSpec,
   dialect: Dialect = duckdbDialect,
-  schema = INPUT_SCHEMA,
-  virtual: ReadonlySet<string> = new Set(),
-  table = spec.name,
+  { virtual = new Set<string>(), table = spec.name }: { virtual?: ReadonlySet<string>; table?: string } = {},
 ): string {
   const cols = spec.columns.map((c) => {
     const type = dialect.sqlType(c.type);
@@ -28,7 +27,7 @@ export function createTableSql(
     return `  ${ident(c.name)} ${type}${always}`;
   });
   const lineage = LINEAGE_COLUMNS.map((c) => `  ${ident(c.name)} ${c.sql}`);
-  return `CREATE TABLE IF NOT EXISTS ${ident(schema)}.${ident(table)} (\n${[...cols, ...lineage].join(',\n')}\n)`;
+  return `CREATE TABLE IF NOT EXISTS ${ident(INPUT_SCHEMA)}.${ident(table)} (\n${[...cols, ...lineage].join(',\n')}\n)`;
 }
 
 /**

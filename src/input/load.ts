@@ -445,10 +445,11 @@ async function shapeTable(ctx: TableLoadContext): Promise<Set<string>> {
   const target = `${ident(INPUT_SCHEMA)}.${ident(spec.name)}`;
   if (ctx.mode === 'replace') {
     await wh.run(`DROP TABLE ${target}`);
-    await wh.run(createTableSql(contract, duckdbDialect, INPUT_SCHEMA, wanted));
+    await wh.run(createTableSql(contract, duckdbDialect, { virtual: wanted }));
     return wanted;
   }
   const reshaped = `${spec.name}__reshaped`;
+  const reshapedTable = `${ident(INPUT_SCHEMA)}.${ident(reshaped)}`;
   const kept = [
     ...contract.columns.map((c) => c.name).filter((c) => !current.has(c)),
     ...LINEAGE_COLUMNS.map((c) => c.name),
@@ -456,13 +457,11 @@ async function shapeTable(ctx: TableLoadContext): Promise<Set<string>> {
     .map(ident)
     .join(', ');
   await transaction(wh, async () => {
-    await wh.run(`DROP TABLE IF EXISTS ${ident(INPUT_SCHEMA)}.${ident(reshaped)}`);
-    await wh.run(createTableSql(contract, duckdbDialect, INPUT_SCHEMA, wanted, reshaped));
-    await wh.run(
-      `INSERT INTO ${ident(INPUT_SCHEMA)}.${ident(reshaped)} (${kept}) SELECT ${kept} FROM ${target}`,
-    );
+    await wh.run(`DROP TABLE IF EXISTS ${reshapedTable}`);
+    await wh.run(createTableSql(contract, duckdbDialect, { virtual: wanted, table: reshaped }));
+    await wh.run(`INSERT INTO ${reshapedTable} (${kept}) SELECT ${kept} FROM ${target}`);
     await wh.run(`DROP TABLE ${target}`);
-    await wh.run(`ALTER TABLE ${ident(INPUT_SCHEMA)}.${ident(reshaped)} RENAME TO ${ident(spec.name)}`);
+    await wh.run(`ALTER TABLE ${reshapedTable} RENAME TO ${ident(spec.name)}`);
   });
   return wanted;
 }
