@@ -29,22 +29,49 @@ line AS (
   WHERE claim_status <> 'reversed'
 ),
 
+-- Adjustments are summed per line and CARC before the claim lines' wide columns join them, so the
+-- aggregate carries only keys, dates and amounts. A claim-level adjustment (line 0) dates the CARC
+-- on every line of the claim without adding to any line's amount.
+line_hit AS (
+  SELECT claim_id, claim_line_number, carc_code, min(remit_date) AS remit_date, sum(adjustment_amount) AS amount
+  FROM adj
+  WHERE claim_line_number <> 0
+  GROUP BY claim_id, claim_line_number, carc_code
+),
+
+claim_hit AS (
+  SELECT claim_id, carc_code, min(remit_date) AS remit_date
+  FROM adj
+  WHERE claim_line_number = 0
+  GROUP BY claim_id, carc_code
+),
+
+hit_key AS (
+  SELECT claim_id, claim_line_number, carc_code, remit_date, amount FROM line_hit
+  UNION ALL
+  SELECT l.claim_id, l.claim_line_number, c.carc_code, c.remit_date, NULL AS amount
+  FROM claim_hit AS c
+  JOIN line AS l ON l.claim_id = c.claim_id
+),
+
 hit AS (
   SELECT
-    l.claim_id,
-    l.claim_line_number,
-    a.carc_code,
-    min(l.payer) AS payer,
-    min(l.plan) AS plan,
-    min(l.person_id) AS person_id,
-    min(a.remit_date) AS first_remit_date,
-    sum(CASE WHEN a.claim_line_number = l.claim_line_number THEN a.adjustment_amount END) AS adjustment_amount,
-    min(l.claim_status) AS claim_status,
-    min(l.charge_amount) AS charge_amount
-  FROM adj AS a
-  JOIN line AS l
-    ON l.claim_id = a.claim_id AND (a.claim_line_number = 0 OR a.claim_line_number = l.claim_line_number)
-  GROUP BY l.claim_id, l.claim_line_number, a.carc_code
+    k.claim_id,
+    k.claim_line_number,
+    k.carc_code,
+    l.payer,
+    l.plan,
+    l.person_id,
+    k.first_remit_date,
+    k.adjustment_amount,
+    l.claim_status,
+    l.charge_amount
+  FROM (
+    SELECT claim_id, claim_line_number, carc_code, min(remit_date) AS first_remit_date, sum(amount) AS adjustment_amount
+    FROM hit_key
+    GROUP BY claim_id, claim_line_number, carc_code
+  ) AS k
+  JOIN line AS l ON l.claim_id = k.claim_id AND l.claim_line_number = k.claim_line_number
 ),
 
 -- A payer without contract terms is valued at what it allows on the lines it pays, a better guess
