@@ -15,7 +15,6 @@ import {
   QUALITY_LEDGER_VARIANCE,
 } from '../quality/marts.ts';
 import {
-  EHR_MATCH_SQL,
   type EhrMatchReport,
   ehrMatch,
   LEDGER_VARIANCE_SQL,
@@ -102,35 +101,36 @@ async function recreate(wh: Warehouse, spec: MartSpec): Promise<void> {
   await wh.run(createMartSql(spec));
 }
 
-async function insertCheckResults(wh: Warehouse, report: QualityReport): Promise<void> {
-  if (report.checks.length === 0) return;
-  const width = QUALITY_CHECK_RESULT.columns.length;
-  const placeholders = `(${Array.from({ length: width }, (_, i) => (i === width - 1 ? 'CAST(? AS TIMESTAMP)' : '?')).join(', ')})`;
-  const params: DuckDBValue[] = [];
-  for (const c of report.checks) {
-    params.push(
-      c.check_id,
-      c.table,
-      c.severity,
-      c.category,
-      c.unit,
-      c.description,
-      c.action,
-      c.failing_rows,
-      c.checked_rows,
-      c.failing_pct,
-      c.status,
-      c.skip_reason,
-      c.examples.join('; '),
-      report.generated_at.replace('T', ' ').replace('Z', ''),
-    );
-  }
+/** Inserts report rows into a quality mart, each value cast to its column's declared type. */
+async function insertRows(wh: Warehouse, spec: MartSpec, rows: readonly object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const placeholders = `(${spec.columns.map((c) => `CAST(? AS ${c.sql})`).join(', ')})`;
   await wh.run(
-    `INSERT INTO ${martTable(QUALITY_CHECK_RESULT)} (${columnList(QUALITY_CHECK_RESULT)}) VALUES ${report.checks
-      .map(() => placeholders)
-      .join(', ')}`,
-    params,
+    `INSERT INTO ${martTable(spec)} (${columnList(spec)}) VALUES ${rows.map(() => placeholders).join(', ')}`,
+    rows.flatMap((row) =>
+      spec.columns.map((c) => ((row as Record<string, unknown>)[c.name] ?? null) as DuckDBValue),
+    ),
   );
+}
+
+function checkResultRows(report: QualityReport): object[] {
+  const checkedAt = report.generated_at.replace('T', ' ').replace('Z', '');
+  return report.checks.map((c) => ({
+    check_id: c.check_id,
+    table_name: c.table,
+    severity: c.severity,
+    category: c.category,
+    unit: c.unit,
+    description: c.description,
+    action: c.action,
+    failing_rows: c.failing_rows,
+    checked_rows: c.checked_rows,
+    failing_pct: c.failing_pct,
+    status: c.status,
+    skip_reason: c.skip_reason,
+    examples: c.examples.join('; '),
+    checked_at: checkedAt,
+  }));
 }
 
 /**
@@ -149,13 +149,9 @@ export async function materializeQuality(
   for (const spec of [QUALITY_CHECK_RESULT, QUALITY_EHR_MATCH, QUALITY_LEDGER_VARIANCE]) {
     await recreate(wh, spec);
   }
-  await insertCheckResults(wh, report);
-  if (report.ehr_match.status === 'ok') {
-    const cols = columnList(QUALITY_EHR_MATCH);
-    await wh.run(
-      `INSERT INTO ${martTable(QUALITY_EHR_MATCH)} (${cols}) SELECT ${cols} FROM (${EHR_MATCH_SQL}) AS q`,
-    );
-  }
+  await insertRows(wh, QUALITY_CHECK_RESULT, checkResultRows(report));
+  // The match rows the report already holds (months x 3 claim types), not a second run of its query.
+  await insertRows(wh, QUALITY_EHR_MATCH, report.ehr_match.by_month);
   if (report.ledger_variance.status === 'ok') {
     const cols = columnList(QUALITY_LEDGER_VARIANCE);
     await wh.run(
