@@ -50,3 +50,23 @@ export async function withSessions<R>(
     for (const s of sessions.slice(1)) await s.close();
   }
 }
+
+/**
+ * Runs `work` with DuckDB's `threads` set to `threads` (an instance-wide setting, so every session
+ * of `wh` gets it), restoring the previous value afterwards whatever happens. Other engines, and an
+ * undefined `threads`, run `work` as it is.
+ */
+export async function withThreads<R>(
+  wh: SqlWarehouse,
+  threads: number | undefined,
+  work: () => Promise<R>,
+): Promise<R> {
+  if (threads === undefined || wh.engine !== 'duckdb') return work();
+  const before = await wh.one<{ n: number }>("SELECT CAST(current_setting('threads') AS BIGINT) AS n");
+  await wh.run(`SET threads = ${Math.max(1, Math.floor(threads))}`);
+  try {
+    return await work();
+  } finally {
+    await wh.run(`SET threads = ${before?.n ?? 1}`);
+  }
+}

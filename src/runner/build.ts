@@ -9,7 +9,7 @@ import { publishInputLayer } from '../engine/postgres/publish.ts';
 import { ClaimlensError } from '../errors.ts';
 import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
 import { createTableSql } from '../input/ddl.ts';
-import { bookConcurrency } from './concurrency.ts';
+import { bookParallelism } from './concurrency.ts';
 import { loadModels, type Model, ONE_ROW_GRAIN } from './model.ts';
 import { orderModels } from './order.ts';
 import { type ModelRun, modelTable, type OnModelProgress, runModels } from './run.ts';
@@ -143,7 +143,11 @@ async function buildIn(
   const createdEmptyInputs = await ensureInputLayer(wh, label);
   for (const hook of options.beforeModels ?? []) await hook(wh);
   await dropRetiredModels(wh, models);
-  const runs = await runModels(wh, models, options.onProgress, { concurrency: await bookConcurrency(wh) });
+  const parallel = await bookParallelism(wh);
+  const runs = await runModels(wh, models, options.onProgress, {
+    concurrency: parallel.sessions,
+    threads: parallel.threads,
+  });
   for (const hook of options.afterModels ?? []) await hook(wh);
   await recordBuild(wh, buildId, runs);
   const finished = new Date();

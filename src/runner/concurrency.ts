@@ -1,18 +1,36 @@
-// How many statements the build runs at once on DuckDB sessions, from the size of the book.
+// How the build spreads its statements over DuckDB sessions and threads, from the size of the book.
 import { ident, type Warehouse } from '../engine/duckdb.ts';
 import { INPUT_SCHEMA } from '../input/contract.ts';
 
 /** Medical claim lines up to which the build runs two models (and two quality checks) at a time. */
 export const TWO_AT_A_TIME_MAX_LINES = 3_000_000;
 
+export interface BookParallelism {
+  /** Statements run at the same time, each on its own session of the warehouse. */
+  sessions: number;
+  /**
+   * DuckDB threads each of those statements may use while they run (the instance's threads shared
+   * out between the sessions); undefined leaves the engine's setting as it is.
+   */
+  threads?: number;
+}
+
 /**
- * Two at a time on a small book, one on a large one. Measured on the 2-core, 24 GB machine: at 1M
- * claim lines two models at a time filled the second core (model creation 29.9 s to 25.9 s), but at
- * 10M two large models at once competed for memory: the build took 410 s and peaked at 22 GB,
- * against 362 s and 16 GB one at a time (bench/README.md).
+ * Two statements at a time on a small book, sharing the cores out between them; one statement with
+ * every core on a large one. Measured on the 2-core, 24 GB machine at 1M claim lines (models only,
+ * bench/README.md): two models at a time with one thread each took 20.9-22.4 s against 23.5-24.6 s
+ * with two threads each, and 16% less CPU (a single-threaded hash aggregate or join skips the
+ * partitioning and merging a parallel one pays). At 10M two large models at once competed for
+ * memory: 410 s and a 22 GB peak against 362 s and 16 GB one at a time.
  */
-export async function bookConcurrency(wh: Warehouse, maxLines = TWO_AT_A_TIME_MAX_LINES): Promise<number> {
-  if (!(await wh.tableExists(INPUT_SCHEMA, 'medical_claim'))) return 1;
+export async function bookParallelism(
+  wh: Warehouse,
+  maxLines = TWO_AT_A_TIME_MAX_LINES,
+): Promise<BookParallelism> {
+  if (!(await wh.tableExists(INPUT_SCHEMA, 'medical_claim'))) return { sessions: 1 };
   const r = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(INPUT_SCHEMA)}.medical_claim`);
-  return (r?.n ?? 0) <= maxLines ? 2 : 1;
+  if ((r?.n ?? 0) > maxLines) return { sessions: 1 };
+  if (wh.engine !== 'duckdb') return { sessions: 2 };
+  const threads = await wh.one<{ n: number }>("SELECT CAST(current_setting('threads') AS BIGINT) AS n");
+  return { sessions: 2, threads: Math.max(1, Math.floor((threads?.n ?? 2) / 2)) };
 }

@@ -2,7 +2,7 @@
 // grain and its declared tests, so a model that builds but lies about its shape fails the build.
 import type { Warehouse } from '../engine/duckdb.ts';
 import { ident, literal } from '../engine/duckdb.ts';
-import { withSessions } from '../engine/sessions.ts';
+import { withSessions, withThreads } from '../engine/sessions.ts';
 import { ClaimlensError } from '../errors.ts';
 import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
 import type { ColumnDoc, Model, ModelTest } from './model.ts';
@@ -42,11 +42,11 @@ export function modelTable(model: Pick<Model, 'layer' | 'name'>): string {
 export interface RunModelsOptions {
   /**
    * Models created at the same time, each on its own session of the warehouse (engines without
-   * `session()` run one at a time); default one. Two keep both cores of a small machine busy while
-   * one model is in a single-threaded step (a table write's end, a grain test, a describe); the
-   * build chooses with bookConcurrency.
+   * `session()` run one at a time); default one. The build chooses with bookParallelism.
    */
   concurrency?: number;
+  /** DuckDB threads while the models run (restored afterwards); default: the engine's setting. */
+  threads?: number;
 }
 
 /**
@@ -68,7 +68,9 @@ export async function runModels(
   const deps = dependencies(ordered);
   for (const layer of MODEL_LAYERS) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${ident(layer)}`);
   const count = Math.min(options.concurrency ?? 1, ordered.length);
-  return withSessions(wh, count, (sessions) => schedule(ordered, deps, sessions, onProgress));
+  return withThreads(wh, options.threads, () =>
+    withSessions(wh, count, (sessions) => schedule(ordered, deps, sessions, onProgress)),
+  );
 }
 
 async function schedule(

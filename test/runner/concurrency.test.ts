@@ -1,22 +1,48 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../src/engine/duckdb.ts';
-import { bookConcurrency } from '../../src/runner/concurrency.ts';
+import { withThreads } from '../../src/engine/sessions.ts';
+import { bookParallelism } from '../../src/runner/concurrency.ts';
 
 let wh: Warehouse;
 beforeEach(async () => {
-  wh = await Warehouse.open(':memory:');
+  wh = await Warehouse.open(':memory:', { threads: 4 });
 });
 afterEach(async () => {
   await wh.close();
 });
 
-describe('bookConcurrency', () => {
-  it('runs two at a time up to the line limit, one above it and one without claims', async () => {
-    expect(await bookConcurrency(wh, 5)).toBe(1);
+async function threads(): Promise<number> {
+  return (await wh.one<{ n: number }>("SELECT CAST(current_setting('threads') AS BIGINT) AS n"))!.n;
+}
+
+describe('bookParallelism', () => {
+  it('runs two at a time with the threads shared out up to the line limit, one above it and one without claims', async () => {
+    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 1 });
     await wh.run('CREATE SCHEMA input');
     await wh.run('CREATE TABLE input.medical_claim AS SELECT range AS claim_line_number FROM range(5)');
-    expect(await bookConcurrency(wh, 5)).toBe(2);
+    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 2, threads: 2 });
     await wh.run('INSERT INTO input.medical_claim VALUES (5)');
-    expect(await bookConcurrency(wh, 5)).toBe(1);
+    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 1 });
+  });
+
+  it('gives each session at least one thread', async () => {
+    await wh.run('SET threads = 1');
+    await wh.run('CREATE SCHEMA input');
+    await wh.run('CREATE TABLE input.medical_claim AS SELECT range AS claim_line_number FROM range(5)');
+    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 2, threads: 1 });
+  });
+});
+
+describe('withThreads', () => {
+  it('sets the threads for the work and restores them after it, also when it fails', async () => {
+    expect(await withThreads(wh, 1, threads)).toBe(1);
+    expect(await threads()).toBe(4);
+    await expect(
+      withThreads(wh, 2, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await threads()).toBe(4);
+    expect(await withThreads(wh, undefined, threads)).toBe(4);
   });
 });

@@ -117,6 +117,20 @@ SELECT (SELECT count(*) FROM intermediate.odd) + (SELECT count(*) FROM intermedi
       expect(both.startedAt.getTime()).toBeGreaterThanOrEqual(dep.finishedAt.getTime());
   });
 
+  it('runs the models with the threads asked for and restores the setting afterwards', async () => {
+    const setting = async () =>
+      (await wh.one<{ n: number }>("SELECT CAST(current_setting('threads') AS BIGINT) AS n"))!.n;
+    await wh.run('SET threads = 3');
+    const models = loadModels(
+      writeModels({
+        'intermediate/t.sql': `${header('Threads', '(one row)', ['-- column n: Threads while the model ran', '-- test expression: n = 1'])}
+SELECT CAST(current_setting('threads') AS BIGINT) AS n`,
+      }),
+    );
+    await runModels(wh, models, undefined, { concurrency: 2, threads: 1 });
+    expect(await setting()).toBe(3);
+  });
+
   it('reports the failing model of two running side by side and lets the other finish', async () => {
     const models = loadModels(
       writeModels({
