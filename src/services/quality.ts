@@ -135,8 +135,10 @@ function checkResultRows(report: QualityReport): object[] {
 
 /**
  * Runs the report and writes marts.quality_check_result, marts.quality_ehr_match and
- * marts.quality_ledger_variance (replacing them). The reconciliation marts are filled straight from
- * SQL and left empty, not missing, when their inputs are absent, so readers can always query them.
+ * marts.quality_ledger_variance (replacing them): the check results and the EHR match from the
+ * report's rows, the ledger variance (month x payer, with exact decimals) straight from SQL. The
+ * reconciliation marts are left empty, not missing, when their inputs are absent, so readers can
+ * always query them.
  * No transaction of its own: the build runs it on a staged copy that replaces the warehouse only
  * when the whole build succeeds (and a caller's open transaction would make a nested BEGIN fail).
  */
