@@ -51,6 +51,23 @@ export async function withSessions<R>(
   }
 }
 
+/** DuckDB's `threads` setting (instance-wide); undefined on other engines. */
+async function currentThreads(wh: SqlWarehouse): Promise<number | undefined> {
+  if (wh.engine !== 'duckdb') return undefined;
+  const r = await wh.one<{ n: number }>("SELECT CAST(current_setting('threads') AS BIGINT) AS n");
+  return r?.n;
+}
+
+/**
+ * The instance's threads shared out between `sessions` statements running side by side, at least
+ * one each; undefined on engines without a threads setting (or one session: nothing to share).
+ */
+export async function threadsPerSession(wh: SqlWarehouse, sessions: number): Promise<number | undefined> {
+  const threads = await currentThreads(wh);
+  if (threads === undefined || sessions <= 1) return undefined;
+  return Math.max(1, Math.floor(threads / sessions));
+}
+
 /**
  * Runs `work` with DuckDB's `threads` set to `threads` (an instance-wide setting, so every session
  * of `wh` gets it), restoring the previous value afterwards whatever happens. Other engines, and an
@@ -61,12 +78,12 @@ export async function withThreads<R>(
   threads: number | undefined,
   work: () => Promise<R>,
 ): Promise<R> {
-  if (threads === undefined || wh.engine !== 'duckdb') return work();
-  const before = await wh.one<{ n: number }>("SELECT CAST(current_setting('threads') AS BIGINT) AS n");
+  const before = threads === undefined ? undefined : await currentThreads(wh);
+  if (threads === undefined || before === undefined) return work();
   await wh.run(`SET threads = ${Math.max(1, Math.floor(threads))}`);
   try {
     return await work();
   } finally {
-    await wh.run(`SET threads = ${before?.n ?? 1}`);
+    await wh.run(`SET threads = ${before}`);
   }
 }

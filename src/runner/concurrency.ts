@@ -1,5 +1,6 @@
 // How the build spreads its statements over DuckDB sessions and threads, from the size of the book.
 import { ident, type Warehouse } from '../engine/duckdb.ts';
+import { threadsPerSession } from '../engine/sessions.ts';
 import { INPUT_SCHEMA } from '../input/contract.ts';
 
 /** Medical claim lines up to which the build runs two models (and two quality checks) at a time. */
@@ -30,7 +31,6 @@ export async function bookParallelism(
   if (!(await wh.tableExists(INPUT_SCHEMA, 'medical_claim'))) return { sessions: 1 };
   const r = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(INPUT_SCHEMA)}.medical_claim`);
   if ((r?.n ?? 0) > maxLines) return { sessions: 1 };
-  if (wh.engine !== 'duckdb') return { sessions: 2 };
-  const threads = await wh.one<{ n: number }>("SELECT CAST(current_setting('threads') AS BIGINT) AS n");
-  return { sessions: 2, threads: Math.max(1, Math.floor((threads?.n ?? 2) / 2)) };
+  const threads = await threadsPerSession(wh, 2);
+  return threads === undefined ? { sessions: 2 } : { sessions: 2, threads };
 }
