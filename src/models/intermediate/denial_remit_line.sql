@@ -190,7 +190,10 @@ line_remit AS (
   GROUP BY claim_id, claim_line_number, remit_date
 ),
 
-remit_summary AS (
+-- The first remittance's values are taken with arg_min over the line's remittance dates (one row
+-- per date in line_remit, so no tie) instead of joining line_remit back twice. arg_min skips NULL
+-- values, and none of these is NULL: amounts, group codes and CARCs are required inputs.
+first_remit AS (
   SELECT
     claim_id,
     claim_line_number,
@@ -201,22 +204,12 @@ remit_summary AS (
     bool_or(has_denial) AS has_denial_adjustment,
     sum(contractual) AS contractual,
     sum(patient_resp) AS patient_resp,
-    max(CASE WHEN has_pr THEN remit_date END) AS patient_resp_date
+    max(CASE WHEN has_pr THEN remit_date END) AS patient_resp_date,
+    arg_min(adjusted, remit_date) AS first_adjusted,
+    arg_min(has_denial, remit_date) AS first_has_denial,
+    arg_min(CASE WHEN has_denial THEN denial_amount END, CASE WHEN has_denial THEN remit_date END) AS first_denial_amount
   FROM line_remit
   GROUP BY claim_id, claim_line_number
-),
-
-first_remit AS (
-  SELECT
-    s.*,
-    r.adjusted AS first_adjusted,
-    r.has_denial AS first_has_denial,
-    d.denial_amount AS first_denial_amount
-  FROM remit_summary AS s
-  JOIN line_remit AS r
-    ON r.claim_id = s.claim_id AND r.claim_line_number = s.claim_line_number AND r.remit_date = s.first_remit_date
-  LEFT JOIN line_remit AS d
-    ON d.claim_id = s.claim_id AND d.claim_line_number = s.claim_line_number AND d.remit_date = s.first_denial_date
 ),
 
 -- The primary denial: the largest denial adjustment of the earliest remittance that has one
@@ -235,7 +228,7 @@ primary_denial AS (
       ORDER BY c.amount DESC, c.claim_level, c.adjustment_sequence, c.carc_code
     ) AS pick
   FROM classified AS c
-  JOIN remit_summary AS s
+  JOIN first_remit AS s
     ON s.claim_id = c.claim_id AND s.claim_line_number = c.claim_line_number AND c.remit_date = s.first_denial_date
   WHERE c.is_denial
 ),
