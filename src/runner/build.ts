@@ -9,7 +9,7 @@ import { publishInputLayer } from '../engine/postgres/publish.ts';
 import { ClaimlensError } from '../errors.ts';
 import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
 import { createTableSql } from '../input/ddl.ts';
-import { bookParallelism } from './concurrency.ts';
+import { bookParallelism, buildMemoryLimit } from './concurrency.ts';
 import { loadModels, type Model, ONE_ROW_GRAIN } from './model.ts';
 import { orderModels } from './order.ts';
 import { type ModelRun, modelTable, type OnModelProgress, runModels } from './run.ts';
@@ -82,11 +82,10 @@ export async function buildWarehouse(
       `no warehouse at ${warehousePath}: run \`claimlens load DIR\` first to load the input layer`,
     );
   }
-  return withStagedWarehouse(
-    warehousePath,
-    (wh) => buildIn(wh, warehousePath, models, options),
-    options.open,
-  );
+  return withStagedWarehouse(warehousePath, (wh) => buildIn(wh, warehousePath, models, options), {
+    ...options.open,
+    memoryLimit: buildMemoryLimit(options.open?.memoryLimit),
+  });
 }
 
 /**

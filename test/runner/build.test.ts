@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Warehouse } from '../../src/engine/duckdb.ts';
 import { ClaimlensError } from '../../src/errors.ts';
 import { buildWarehouse } from '../../src/runner/build.ts';
+import { buildMemoryLimit } from '../../src/runner/concurrency.ts';
 import { header, inputWarehouse, tempDir, writeModels } from './helpers.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,7 +39,29 @@ async function rejection(work: Promise<unknown>): Promise<ClaimlensError> {
   throw new Error('expected a ClaimlensError');
 }
 
+/** DuckDB's spelling of a memory limit, as a warehouse opened with it reports it. */
+async function memorySetting(memoryLimit: string): Promise<string> {
+  const wh = await Warehouse.open(':memory:', { memoryLimit });
+  try {
+    return (await wh.one<{ v: string }>("SELECT current_setting('memory_limit') AS v"))!.v;
+  } finally {
+    await wh.close();
+  }
+}
+
 describe('buildWarehouse', () => {
+  it('caps DuckDB at a third of the machine memory unless a limit is configured', async () => {
+    const seen: string[] = [];
+    const hook = async (wh: Warehouse) => {
+      seen.push((await wh.one<{ v: string }>("SELECT current_setting('memory_limit') AS v"))!.v);
+    };
+    const path = await inputWarehouse();
+    await buildWarehouse(path, { modelsDir: models(1), beforeModels: [hook] });
+    await buildWarehouse(path, { modelsDir: models(1), beforeModels: [hook], open: { memoryLimit: '1GB' } });
+    expect(seen).toEqual([await memorySetting(buildMemoryLimit()), await memorySetting('1GB')]);
+    expect(seen[0]).not.toBe(seen[1]);
+  });
+
   it('builds models between the hooks and records the build log and model docs', async () => {
     const path = await inputWarehouse();
     const calls: string[] = [];

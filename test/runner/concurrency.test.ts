@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../src/engine/duckdb.ts';
 import { withThreads } from '../../src/engine/sessions.ts';
-import { bookParallelism } from '../../src/runner/concurrency.ts';
+import { bookParallelism, buildMemoryLimit } from '../../src/runner/concurrency.ts';
 
 let wh: Warehouse;
 beforeEach(async () => {
@@ -44,5 +44,12 @@ describe('withThreads', () => {
     ).rejects.toThrow('boom');
     expect(await threads()).toBe(4);
     expect(await withThreads(wh, undefined, threads)).toBe(4);
+  });
+});
+
+describe('buildMemoryLimit', () => {
+  it('is the configured limit, else a third of the machine memory', () => {
+    expect(buildMemoryLimit('4GB', 24 * 2 ** 30)).toBe('4GB');
+    expect(buildMemoryLimit(undefined, 24 * 2 ** 30)).toBe('8192MiB');
   });
 });
