@@ -23,8 +23,9 @@ export interface BookParallelism {
  * every core on a large one. Measured on the 2-core, 24 GB machine at 1M claim lines (models only,
  * bench/README.md): two models at a time with one thread each took 20.9-22.4 s against 23.5-24.6 s
  * with two threads each, and 16% less CPU (a single-threaded hash aggregate or join skips the
- * partitioning and merging a parallel one pays). At 10M two large models at once competed for
- * memory: 410 s and a 22 GB peak against 362 s and 16 GB one at a time.
+ * partitioning and merging a parallel one pays). At 10M two models at a time with one thread each
+ * were faster too (models only: 241.3 s against 290.9 s) but peaked at 23.0 GB against 18.1 GB, too
+ * close to the machine's 24 GB, so a book that large is built one model at a time.
  */
 export async function bookParallelism(
   wh: Warehouse,
