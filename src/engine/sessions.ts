@@ -6,7 +6,8 @@ import type { SqlWarehouse } from './engine.ts';
  * Calls `work(session, item)` for every item, at most `concurrency` at once, each call on a session
  * of `wh` that no other call is using (`wh` itself is one of them). Engines without `session()` get
  * one call at a time on `wh`. Items are started in order; after a failure no new item starts, the
- * running ones finish, and the first error is thrown. Extra sessions are closed before returning.
+ * running ones finish, and the error of the earliest failing item in `items` order is thrown, so
+ * which error is reported does not depend on timing. Extra sessions are closed before returning.
  */
 export async function onSessions<T>(
   wh: SqlWarehouse,
@@ -14,23 +15,23 @@ export async function onSessions<T>(
   items: readonly T[],
   work: (session: SqlWarehouse, item: T) => Promise<void>,
 ): Promise<void> {
-  let failure: unknown;
+  const failures = new Map<number, unknown>();
   let next = 0;
   await withSessions(wh, Math.min(concurrency, items.length), (sessions) =>
     Promise.all(
       sessions.map(async (session) => {
-        while (failure === undefined && next < items.length) {
-          const item = items[next++]!;
+        while (failures.size === 0 && next < items.length) {
+          const i = next++;
           try {
-            await work(session, item);
+            await work(session, items[i]!);
           } catch (err) {
-            failure ??= err;
+            failures.set(i, err);
           }
         }
       }),
     ),
   );
-  if (failure !== undefined) throw failure;
+  if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
 }
 
 /**

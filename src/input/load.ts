@@ -332,22 +332,12 @@ async function loadTables(
   const ordinal = [...opened.values()].flat().some((p) => p.line.kind === 'ordinal');
   await wh.run(`SET preserve_insertion_order = ${ordinal}`);
   const reports: TableLoadReport[] = [];
-  const errors: unknown[] = [];
   const sessions = Math.min(LOAD_SESSIONS, inputs.length);
-  try {
-    await withThreads(wh, await threadsPerSession(wh, sessions), () =>
-      onSessions(wh, sessions, [...inputs.keys()], async (session, i) => {
-        try {
-          reports[i] = await loadTable(context(session, inputs[i]!));
-        } catch (err) {
-          errors[i] = err;
-          throw err;
-        }
-      }),
-    );
-  } catch (err) {
-    throw errors.find((e) => e !== undefined) ?? err;
-  }
+  await withThreads(wh, await threadsPerSession(wh, sessions), () =>
+    onSessions(wh, sessions, [...inputs.keys()], async (session, i) => {
+      reports[i] = await loadTable(context(session, inputs[i]!));
+    }),
+  );
   return reports;
 }
 

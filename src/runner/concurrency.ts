@@ -34,8 +34,7 @@ export async function bookParallelism(
   if (!(await wh.tableExists(INPUT_SCHEMA, 'medical_claim'))) return { sessions: 1 };
   const r = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(INPUT_SCHEMA)}.medical_claim`);
   if ((r?.n ?? 0) > maxLines) return { sessions: 1 };
-  const threads = await threadsPerSession(wh, 2);
-  return threads === undefined ? { sessions: 2 } : { sessions: 2, threads };
+  return { sessions: 2, threads: await threadsPerSession(wh, 2) };
 }
 
 /** Share of the machine's memory a build lets DuckDB's buffer pool take, unless configured. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../src/engine/duckdb.ts';
-import { withThreads } from '../../src/engine/sessions.ts';
+import { onSessions, withThreads } from '../../src/engine/sessions.ts';
 import { bookParallelism, buildMemoryLimit } from '../../src/runner/concurrency.ts';
 
 let wh: Warehouse;
@@ -51,5 +51,20 @@ describe('buildMemoryLimit', () => {
   it('is the configured limit, else a third of the machine memory', () => {
     expect(buildMemoryLimit('4GB', 24 * 2 ** 30)).toBe('4GB');
     expect(buildMemoryLimit(undefined, 24 * 2 ** 30)).toBe('8192MiB');
+  });
+});
+
+describe('onSessions', () => {
+  it('throws the error of the earliest failing item, whichever failed first, and starts nothing after', async () => {
+    const started: number[] = [];
+    const err = await onSessions(wh, 2, [0, 1, 2], async (_session, i) => {
+      started.push(i);
+      // Item 1 fails at once; item 0 fails later, while item 1's failure keeps item 2 from starting.
+      if (i === 1) throw new Error('item 1');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      throw new Error('item 0');
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('item 0');
+    expect(started).toEqual([0, 1]);
   });
 });
