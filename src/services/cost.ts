@@ -338,7 +338,7 @@ async function checkScope(wh: Warehouse, params: CostParams): Promise<CostScope>
     const who = names.length === 0 ? '' : ` for ${names.join(', ')}`;
     const where = period ? ` in ${period.label} (${period.from}..${period.to})` : '';
     const covers = cover?.first
-      ? `enrollment${who} covers ${cover.first.slice(0, 7)}..${cover.last!.slice(0, 7)}; choose a period inside it`
+      ? `member months${who} (enrollment in the months the claims cover) run ${cover.first.slice(0, 7)}..${cover.last!.slice(0, 7)}; choose a period inside them`
       : params.plan !== undefined || params.state !== undefined
         ? 'no member of the book matches these plan and state filters; choose another plan or state'
         : 'load eligibility and run `claimlens build`';

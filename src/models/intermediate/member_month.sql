@@ -1,4 +1,4 @@
--- description: Member months from eligibility: one row per person, payer, plan and calendar month in which the person was enrolled on at least one day (the Tuva Project core.member_months convention). Overlapping or repeated spans of the same person, payer and plan are merged first, so a month is never counted twice; partial months count as whole member months, with the enrolled days kept for prorating and the first-of-month flag for the alternative convention.
+-- description: Member months from eligibility: one row per person, payer, plan and calendar month in which the person was enrolled on at least one day (the Tuva Project core.member_months convention), for the months the claims cover (intermediate.claim_service_window; every eligibility month when the book has no claims). Enrollment before the first or after the last month of claims has no spend to count, and counting it would understate PMPM. Overlapping or repeated spans of the same person, payer and plan are merged first, so a month is never counted twice; partial months count as whole member months, with the enrolled days kept for prorating and the first-of-month flag for the alternative convention.
 -- grain: person_id, payer, plan, month_start
 -- materialized: table
 -- column person_id: Person enrolled (eligibility.person_id).
@@ -63,7 +63,18 @@ merged AS (
   GROUP BY person_id, payer, plan, island_number
 ),
 
--- One row per calendar month a merged span touches: month offsets 0..n from the span's first month.
+-- The part of each merged span inside the months the claims cover (the whole span without claims).
+clipped AS (
+  SELECT
+    m.*,
+    greatest(m.span_start, coalesce(w.first_service_month, m.span_start)) AS clip_start,
+    least(m.span_end, coalesce(w.last_service_month, m.span_end)) AS clip_end
+  FROM merged AS m
+  CROSS JOIN intermediate.claim_service_window AS w
+),
+
+-- One row per calendar month a clipped span touches: month offsets 0..n from its first month (none
+-- for a span wholly outside the claims' months, whose n is negative).
 merged_month AS (
   SELECT
     m.person_id,
@@ -73,13 +84,13 @@ merged_month AS (
     m.payer_type,
     m.span_start,
     m.span_end,
-    CAST(CAST(date_trunc('month', m.span_start) AS DATE) + g.n * INTERVAL '1 month' AS DATE) AS month_start
-  FROM merged AS m
+    CAST(CAST(date_trunc('month', m.clip_start) AS DATE) + g.n * INTERVAL '1 month' AS DATE) AS month_start
+  FROM clipped AS m
   CROSS JOIN LATERAL generate_series(
     0,
     CAST(
-      (extract(year FROM m.span_end) - extract(year FROM m.span_start)) * 12
-      + extract(month FROM m.span_end) - extract(month FROM m.span_start) AS INTEGER
+      (extract(year FROM m.clip_end) - extract(year FROM m.clip_start)) * 12
+      + extract(month FROM m.clip_end) - extract(month FROM m.clip_start) AS INTEGER
     )
   ) AS g(n)
 ),

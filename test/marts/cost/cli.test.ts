@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliRun, runCli } from '../../helpers/cli.ts';
-import { costWarehouse, fill, medical, span } from './fixture.ts';
+import { costWarehouse, denied, fill, medical, span } from './fixture.ts';
 
 let dir: string;
 let path: string;
@@ -14,10 +14,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'claimlens-cost-'));
   path = join(dir, 'wh.duckdb');
   // Two members enrolled all 2024Q1 (6 member months): X spends 500 (medical) + 100 (fill), Y 0.
+  // Y's denied January line makes the claims cover all of Q1.
   const wh = await costWarehouse(
     {
       eligibility: [span('X', '2024-01-01', '2024-03-31'), span('Y', '2024-01-01', '2024-03-31')],
-      medical: [medical('X', '2024-02-02', 500)],
+      medical: [medical('X', '2024-02-02', 500), denied('Y', '2024-01-05')],
       pharmacy: [fill('X', '2024-03-03', 100)],
     },
     path,
@@ -64,6 +65,8 @@ describe('claimlens kpi cost', () => {
   it('exits 2 for a period without enrollment, saying what the data covers', async () => {
     const r = await run(['kpi', 'cost', '--period', '2019']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/no enrollment in 2019 .*enrollment covers 2024-01..2024-03/);
+    expect(r.err).toMatch(
+      /no enrollment in 2019 .*member months \(enrollment in the months the claims cover\) run 2024-01..2024-03/,
+    );
   });
 });

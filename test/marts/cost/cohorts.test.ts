@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../../src/engine/duckdb.ts';
 import { cohorts } from '../../../src/services/cost.ts';
 import { parsePeriod } from '../../../src/services/period.ts';
-import { costWarehouse, fill, type InputRow, medical, span } from './fixture.ts';
+import { costWarehouse, denied, fill, type InputRow, medical, span } from './fixture.ts';
 
 const id = (i: number) => `P${String(i).padStart(2, '0')}`;
 const INPATIENT = {
@@ -20,6 +20,7 @@ const INPATIENT = {
 //       P03-P08 office visits for diabetes (E11.9) 200 each = 1200; P09-P20 asthma visits (J45.20)
 //       50 each = 600; P21-P40 nothing. Total 5400.
 // 2023: P01 3000, P03 500, everyone else nothing.
+// P40's denied lines (no spend) in January 2023 and December 2024 make the claims cover both years.
 const medicalRows: InputRow[] = [
   medical('P01', '2024-02-01', 2000, { ...INPATIENT, diagnosis_code_1: 'I21.4' }),
   medical('P02', '2024-06-01', 1200, { ...INPATIENT, diagnosis_code_1: 'C50.911' }),
@@ -29,6 +30,8 @@ const medicalRows: InputRow[] = [
   ),
   medical('P01', '2023-05-01', 3000, { ...INPATIENT, diagnosis_code_1: 'I50.9' }),
   medical('P03', '2023-07-01', 500, { diagnosis_code_1: 'E11.9' }),
+  denied('P40', '2023-01-05'),
+  denied('P40', '2024-12-05'),
 ];
 
 let wh: Warehouse;

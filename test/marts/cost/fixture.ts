@@ -54,6 +54,14 @@ export function medical(person: string, date: string, paid: number, extra: Input
   };
 }
 
+/**
+ * A denied line of `person` on `date`: no spend, but a claim of the book, so its month is one the
+ * claims cover (member months count only inside intermediate.claim_service_window).
+ */
+export function denied(person: string, date: string): InputRow {
+  return medical(person, date, 0, { claim_status: 'denied' });
+}
+
 /** A paid pharmacy fill of `person` on `date`. */
 export function fill(person: string, date: string, paid: number, extra: InputRow = {}): InputRow {
   claimSeq += 1;

@@ -226,13 +226,13 @@ describe('PMPM', () => {
     await expect(costScope(wh, { payer: 'Nobody' })).rejects.toThrow(UsageError);
     await expect(costScope(wh, { payer: 'Nobody' })).rejects.toThrow(/payers with enrollment are Acme, Beta/);
     await expect(costSummary(wh, { period: parsePeriod({ period: '2019' }) })).rejects.toThrow(
-      /no enrollment in 2019 \(2019-01-01..2019-12-31\): enrollment covers 2024-01..2024-03/,
+      /no enrollment in 2019 \(2019-01-01..2019-12-31\): member months \(enrollment in the months the claims cover\) run 2024-01..2024-03/,
     );
     await expect(
       pmpm(wh, { period: parsePeriod({ period: '2024-02' }), payer: 'Beta' }),
     ).resolves.toHaveLength(8);
     await expect(
       costSummary(wh, { period: parsePeriod({ period: '2024-03' }), payer: 'Beta' }),
-    ).rejects.toThrow(/no enrollment for payer 'Beta' in 2024-03 .*covers 2024-02..2024-02/);
+    ).rejects.toThrow(/no enrollment for payer 'Beta' in 2024-03 .*run 2024-02..2024-02/);
   });
 });

@@ -78,31 +78,42 @@ WITH auth_rule (first_code, last_code, rule) AS (
     ('L5000', 'L9900', 'prostheses')
 ),
 
+-- The lines as denial_remit_line has them (reversed lines left out) with the few submitted fields
+-- it does not carry. Starting from denial_remit_line rather than joining it to the staging lines
+-- keeps the wide side of the join out of its hash table.
 line AS (
   SELECT
-    m.claim_id,
-    m.claim_line_number,
-    m.person_id,
-    m.payer,
-    m.claim_type,
-    m.claim_start_date,
-    m.claim_end_date,
-    m.submission_date,
-    coalesce(m.submission_date, m.claim_start_date) AS event_date,
-    m.hcpcs_code,
+    d.claim_id,
+    d.claim_line_number,
+    d.person_id,
+    d.payer,
+    d.claim_type,
+    d.claim_start_date,
+    d.claim_end_date,
+    d.submission_date,
+    coalesce(d.submission_date, d.claim_start_date) AS event_date,
+    d.hcpcs_code,
     m.place_of_service_code,
     m.bill_type_code,
     m.admit_type_code,
-    m.charge_amount,
+    d.charge_amount,
     m.service_unit_quantity,
     m.prior_authorization_number,
     m.diagnosis_code_1,
     m.diagnosis_code_type,
-    count(*) OVER (PARTITION BY m.claim_id) AS claim_line_count,
-    coalesce(m.hcpcs_code ~ '^[0-9]{5}$', false) AS cpt_numeric,
-    coalesce(m.hcpcs_code ~ '^[A-Z][0-9]{4}$', false) AS level2
-  FROM staging.medical_claim AS m
-  WHERE m.claim_status <> 'reversed'
+    d.adjudicated,
+    d.initially_denied,
+    d.service_category,
+    d.duplicate_of_earlier,
+    c.claim_line_count,
+    coalesce(d.hcpcs_code ~ '^[0-9]{5}$', false) AS cpt_numeric,
+    coalesce(d.hcpcs_code ~ '^[A-Z][0-9]{4}$', false) AS level2
+  FROM intermediate.denial_remit_line AS d
+  JOIN staging.medical_claim AS m ON m.claim_id = d.claim_id AND m.claim_line_number = d.claim_line_number
+  -- A grouped count joined by claim: as a window over the join it sorted every line.
+  JOIN (
+    SELECT claim_id, count(*) AS claim_line_count FROM intermediate.denial_remit_line GROUP BY claim_id
+  ) AS c ON c.claim_id = d.claim_id
 ),
 
 auth AS (
@@ -158,11 +169,11 @@ SELECT
   l.claim_id,
   l.claim_line_number,
   l.event_date,
-  CASE WHEN d.adjudicated THEN CAST(d.initially_denied AS INTEGER) END AS label,
+  CASE WHEN l.adjudicated THEN CAST(l.initially_denied AS INTEGER) END AS label,
   l.payer AS f_payer,
   r.payer_type AS f_payer_type,
   l.claim_type AS f_claim_type,
-  d.service_category AS f_service_category,
+  l.service_category AS f_service_category,
   l.hcpcs_code AS f_hcpcs_code,
   l.place_of_service_code AS f_place_of_service,
   CAST(l.charge_amount AS DOUBLE PRECISION) AS f_charge_amount,
@@ -193,7 +204,7 @@ SELECT
       AND right(l.diagnosis_code_1, 1) = '9') OR lower(x.description) LIKE '%unspecified%' THEN 1
     ELSE 0
   END AS f_principal_dx_unspecified,
-  CAST(d.duplicate_of_earlier AS INTEGER) AS f_duplicate_looking,
+  CAST(l.duplicate_of_earlier AS INTEGER) AS f_duplicate_looking,
   CASE
     WHEN p.birth_date IS NOT NULL THEN CAST(
       extract(year FROM l.claim_start_date) - extract(year FROM p.birth_date)
@@ -206,8 +217,6 @@ SELECT
   END AS f_member_age,
   CAST(coalesce(pd.prior_denials, 0) AS INTEGER) AS f_prior_denials_180d
 FROM line AS l
-JOIN intermediate.denial_remit_line AS d
-  ON d.claim_id = l.claim_id AND d.claim_line_number = l.claim_line_number
 JOIN intermediate.rcm_expected_rate AS r ON r.payer = l.payer
 LEFT JOIN auth AS a ON a.claim_id = l.claim_id AND a.claim_line_number = l.claim_line_number
 LEFT JOIN prior_denials AS pd
