@@ -1,4 +1,4 @@
--- description: One row per payer with the share of billed charges it is expected to allow: the valuation shared by revenue at risk (denials), expected payment and net revenue (revenue cycle). The contract share (input.payer.contract_allowed_pct) when the payer has one, else the allowed / charge ratio the payer showed on the lines it paid, else 1 (the charge). The same rule as marts.program_denial_line, kept here once so every mart values a claim line alike. Definitions in docs/marts/denials.md.
+-- description: One row per payer with the share of billed charges it is expected to allow: the valuation shared by revenue at risk (denials), expected payment and net revenue (revenue cycle). The contract share (input.payer.contract_allowed_pct) when the payer has one, else the allowed / charge ratio the payer showed on the lines it paid, else 1 (the charge). Kept here once so every mart (denials, revenue cycle, the denial-prevention baseline of marts.program_denial_line) values a claim line alike. Definitions in docs/marts/denials.md.
 -- grain: payer
 -- materialized: table
 -- column payer: Payer name (intermediate.payer_directory).

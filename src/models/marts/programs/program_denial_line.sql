@@ -11,7 +11,7 @@
 -- column adjustment_amount: Sum of the adjustment amounts with this CARC on the line (line-level adjustments only; a claim-level amount is not split across lines).
 -- column claim_status: Current status of the line (denied, paid after appeal, ...).
 -- column charge_amount: Billed charge of the line.
--- column expected_rate: Share of charges the payer is expected to pay: payer.contract_allowed_pct, else the payer's observed allowed / charge on paid lines, else 1 (charge).
+-- column expected_rate: Share of charges the payer is expected to pay (intermediate.rcm_expected_rate): payer.contract_allowed_pct, else the payer's observed allowed / charge on paid lines, else 1 (charge).
 -- column expected_basis: Where expected_rate comes from: contract, observed or charge.
 -- column expected_payment: charge_amount x expected_rate: the payment the line would have brought without the denial.
 -- test not_null: claim_id, claim_line_number, carc_code, payer, first_remit_date, charge_amount, expected_rate, expected_basis, expected_payment
