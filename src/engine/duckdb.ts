@@ -192,6 +192,16 @@ function removeStaleStaging(path: string): void {
   }
 }
 
+export interface StagingOptions {
+  /**
+   * Rewrite the finished copy into a fresh file before it replaces the warehouse. DuckDB never
+   * overwrites the blocks a statement frees, so values that were updated or deleted (a load's raw
+   * identifiers before pseudonymization) stay readable in the file's bytes until their space is
+   * reused; a fresh file holds only the live data.
+   */
+  rewrite?: boolean;
+}
+
 /**
  * Runs `work` against a copy of the warehouse and swaps the copy in only when `work` succeeds.
  * A failure (or a kill) leaves the previous file as it was, so readers never see half a build.
@@ -200,6 +210,7 @@ export async function withStagedWarehouse<T>(
   path: string,
   work: (wh: DuckDBWarehouse) => Promise<T>,
   options: OpenOptions = {},
+  staging: StagingOptions = {},
 ): Promise<T> {
   if (path === ':memory:') {
     const wh = await DuckDBWarehouse.open(path, options);
@@ -227,6 +238,7 @@ export async function withStagedWarehouse<T>(
     const result = await work(wh);
     await wh.close();
     wh = undefined;
+    if (staging.rewrite) await rewriteDatabase(staged, options);
     const fd = openSync(staged, 'r');
     fsyncSync(fd);
     closeSync(fd);
@@ -234,8 +246,31 @@ export async function withStagedWarehouse<T>(
     return result;
   } catch (err) {
     if (wh) await wh.close().catch(() => undefined);
-    rmSync(staged, { force: true });
-    rmSync(`${staged}.wal`, { force: true });
+    for (const f of [staged, `${staged}.wal`, `${staged}.rewrite`, `${staged}.rewrite.wal`])
+      rmSync(f, { force: true });
     throw err;
   }
+}
+
+/**
+ * Replaces the DuckDB file `file` (closed) by a fresh copy of its live data (`COPY FROM DATABASE`:
+ * every schema, table, view and constraint), leaving none of the freed blocks behind.
+ */
+async function rewriteDatabase(file: string, options: OpenOptions): Promise<void> {
+  const fresh = `${file}.rewrite`;
+  for (const f of [fresh, `${fresh}.wal`]) rmSync(f, { force: true });
+  const wh = await DuckDBWarehouse.open(':memory:', {
+    threads: options.threads,
+    memoryLimit: options.memoryLimit,
+  });
+  try {
+    await wh.run(`ATTACH ${literal(file)} AS claimlens_live (READ_ONLY)`);
+    await wh.run(`ATTACH ${literal(fresh)} AS claimlens_fresh`);
+    await wh.run('COPY FROM DATABASE claimlens_live TO claimlens_fresh');
+    await wh.run('DETACH claimlens_fresh');
+    await wh.run('DETACH claimlens_live');
+  } finally {
+    await wh.close();
+  }
+  renameSync(fresh, file);
 }

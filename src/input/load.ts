@@ -175,7 +175,11 @@ export async function loadDirectory(
   open: OpenOptions = {},
 ): Promise<LoadReport> {
   const plan = planLoad(dir, options);
-  return withStagedWarehouse(warehousePath, (wh) => executeLoad(wh, plan, options), open);
+  // Pseudonymizing rewrites identifiers the load first wrote raw; the raw values would stay in the
+  // file's freed blocks, so the finished file is rewritten with its live data only.
+  return withStagedWarehouse(warehousePath, (wh) => executeLoad(wh, plan, options), open, {
+    rewrite: options.pseudonymize !== undefined,
+  });
 }
 
 /** Loads `dir` into an open warehouse (tests and the demo); not staged, so a failure can leave part of it done. */
