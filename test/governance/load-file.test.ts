@@ -24,6 +24,32 @@ function column(file: string, name: string): string[] {
   return [...new Set(lines.map((l) => l.split(',')[at]!).filter((v) => v !== ''))];
 }
 
+/**
+ * The generator's raw ids found in the warehouse file's bytes: persons P + 9 digits, members a payer
+ * prefix of three letters + 9 digits (matched anywhere, as DuckDB stores strings side by side).
+ */
+function rawIds(): { rawPersons: number; rawMembers: number } {
+  const text = readFileSync(path).toString('latin1');
+  const words = new Set([...(text.match(/P\d{9}/g) ?? []), ...(text.match(/[A-Z]{3}\d{9}/g) ?? [])]);
+  return {
+    rawPersons: persons.filter((p) => words.has(p)).length,
+    rawMembers: members.filter((m) => words.has(m)).length,
+  };
+}
+
+async function freeBlocks(): Promise<number> {
+  const wh = await Warehouse.open(path, { readOnly: true });
+  try {
+    const size = await wh.one<{ free_blocks: number; used_blocks: number }>(
+      'SELECT free_blocks, used_blocks FROM pragma_database_size()',
+    );
+    expect(size!.used_blocks).toBeGreaterThan(0);
+    return size!.free_blocks;
+  } finally {
+    await wh.close();
+  }
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'claimlens-load-file-'));
   const book = join(dir, 'book');
@@ -42,33 +68,22 @@ afterAll(() => {
 
 describe('a pseudonymized load', () => {
   it('leaves no raw person or member id in the warehouse file', () => {
-    const files = readdirSync(dir).filter((f) => f.startsWith('wh.duckdb'));
-    expect(files).toEqual(['wh.duckdb']);
-    const bytes = readFileSync(path);
+    expect(readdirSync(dir).filter((f) => f.startsWith('wh.duckdb'))).toEqual(['wh.duckdb']);
     expect(persons.length).toBeGreaterThan(5000);
-    // The generator's raw ids in the file's bytes: persons P + 9 digits, members a payer prefix of
-    // three letters + 9 digits (matched anywhere, as DuckDB stores strings side by side).
-    const text = bytes.toString('latin1');
-    const words = new Set([...(text.match(/P\d{9}/g) ?? []), ...(text.match(/[A-Z]{3}\d{9}/g) ?? [])]);
-    const rawPersons = persons.filter((p) => words.has(p));
-    const rawMembers = members.filter((m) => words.has(m));
-    expect({ rawPersons: rawPersons.length, rawMembers: rawMembers.length }).toEqual({
-      rawPersons: 0,
-      rawMembers: 0,
-    });
+    expect(rawIds()).toEqual({ rawPersons: 0, rawMembers: 0 });
   });
 
   it('holds no freed blocks, where raw values could hide compressed', async () => {
-    const wh = await Warehouse.open(path, { readOnly: true });
-    try {
-      const size = await wh.one<{ free_blocks: number; used_blocks: number }>(
-        'SELECT free_blocks, used_blocks FROM pragma_database_size()',
-      );
-      expect(size!.used_blocks).toBeGreaterThan(0);
-      expect(size!.free_blocks).toBe(0);
-    } finally {
-      await wh.close();
-    }
+    expect(await freeBlocks()).toBe(0);
+  });
+
+  it('leaves none either when it loads into an existing warehouse', async () => {
+    // The second load works on a copy of the file and rewrites that copy before the swap.
+    await loadDirectory(path, join(dir, 'book'), {
+      pseudonymize: { key: KEY, directIdentifiers: 'restrict' },
+    });
+    expect(rawIds()).toEqual({ rawPersons: 0, rawMembers: 0 });
+    expect(await freeBlocks()).toBe(0);
   });
 
   it('keeps every loaded row and the pseudonymization record', async () => {
