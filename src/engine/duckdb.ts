@@ -246,8 +246,8 @@ export async function withStagedWarehouse<T>(
     return result;
   } catch (err) {
     if (wh) await wh.close().catch(() => undefined);
-    for (const f of [staged, `${staged}.wal`, `${staged}.rewrite`, `${staged}.rewrite.wal`])
-      rmSync(f, { force: true });
+    rmSync(staged, { force: true });
+    rmSync(`${staged}.wal`, { force: true });
     throw err;
   }
 }
@@ -258,7 +258,11 @@ export async function withStagedWarehouse<T>(
  */
 async function rewriteDatabase(file: string, options: OpenOptions): Promise<void> {
   const fresh = `${file}.rewrite`;
-  for (const f of [fresh, `${fresh}.wal`]) rmSync(f, { force: true });
+  const removeFresh = () => {
+    rmSync(fresh, { force: true });
+    rmSync(`${fresh}.wal`, { force: true });
+  };
+  removeFresh();
   const wh = await DuckDBWarehouse.open(':memory:', {
     threads: options.threads,
     memoryLimit: options.memoryLimit,
@@ -269,8 +273,11 @@ async function rewriteDatabase(file: string, options: OpenOptions): Promise<void
     await wh.run('COPY FROM DATABASE claimlens_live TO claimlens_fresh');
     await wh.run('DETACH claimlens_fresh');
     await wh.run('DETACH claimlens_live');
-  } finally {
+  } catch (err) {
     await wh.close();
+    removeFresh();
+    throw err;
   }
+  await wh.close();
   renameSync(fresh, file);
 }
