@@ -194,10 +194,11 @@ function removeStaleStaging(path: string): void {
 
 export interface StagingOptions {
   /**
-   * Rewrite the finished copy into a fresh file before it replaces the warehouse. DuckDB never
-   * overwrites the blocks a statement frees, so values that were updated or deleted (a load's raw
-   * identifiers before pseudonymization) stay readable in the file's bytes until their space is
-   * reused; a fresh file holds only the live data.
+   * Rewrite the finished copy into a fresh file, from a new DuckDB instance, before it replaces the
+   * warehouse. DuckDB never overwrites the blocks a statement frees and does not clear the unused
+   * tail of a block it writes (duckdb/duckdb#23382), so deleted values and whatever the writing
+   * process's memory held (raw text a load read) can sit in the file's bytes; the fresh file holds
+   * the live data only.
    */
   rewrite?: boolean;
 }

@@ -1,12 +1,11 @@
-// Pseudonymization of the input layer right after a load: identifier columns rewritten in place to
-// keyed HMAC-SHA-256 tokens, direct identifiers moved to schema `restricted` or dropped, set-based in SQL.
+// Pseudonymization of the input layer, written by the load itself: identifier columns stored as keyed
+// HMAC-SHA-256 tokens, direct identifiers moved to schema `restricted` or dropped, set-based in SQL.
 
 import { type DuckDBValue, listValue } from '@duckdb/node-api';
 import { ident, literal, type Warehouse } from '../engine/duckdb.ts';
 import { ClaimlensError } from '../errors.ts';
 import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
-import { virtualColumns } from '../input/ddl.ts';
-import type { TableSpec } from '../input/spec.ts';
+import type { ColumnSpec, TableSpec } from '../input/spec.ts';
 import type { GovernanceConfig } from './config.ts';
 import { familyOf, hmacParams, TOKEN_FAMILIES, TOKEN_HEX, type TokenFamily, tokenSql } from './hmac.ts';
 import { keyFingerprint, loadKey } from './key.ts';
@@ -16,15 +15,6 @@ export const GOVERNANCE_SCHEMA = 'governance';
 const STATE_TABLE = `${GOVERNANCE_SCHEMA}.pseudonymization`;
 
 export type DirectIdentifierMode = 'restrict' | 'drop';
-
-export interface PseudonymizeOptions {
-  /** Input tables holding freshly loaded raw rows (default: every input table). */
-  tables?: readonly string[];
-  /** Append loads: only rows (and quarantine rows) loaded from these source files; default all rows. */
-  sourceFiles?: readonly string[];
-  /** restrict (default): copy direct identifiers to `restricted.<table>` keyed by token; drop: discard. */
-  directIdentifiers?: DirectIdentifierMode;
-}
 
 export interface TablePseudonymization {
   table: string;
@@ -58,136 +48,257 @@ export function directColumns(spec: TableSpec): string[] {
   return spec.columns.filter((c) => c.phi === 'direct').map((c) => c.name);
 }
 
+/** The attached in-memory database holding a load's token maps; raw identifiers never reach the file. */
+const TOKENS_DB = 'claimlens_tokens';
+
 /**
- * Rewrites the identifier columns of the input tables in place with tokens of `key`, and moves (or
- * drops) their direct identifiers; quarantined copies of those rows are redacted the same way. Call it
- * once per load, inside the staged load, on the tables (and, for append loads, the files) just loaded.
- * The key reaches DuckDB only as bound BLOB parameters, so it is in no SQL text, log or table.
+ * Input tables whose identifiers seed the token maps: the roster of members every other table
+ * refers to. Identifiers of other tables found in no map are tokenized row by row (about 1 s per
+ * column and million rows on one thread, against 0.07 s for a map lookup).
+ */
+const SEED_TABLES: readonly string[] = ['eligibility'];
+
+/** One part of a table being loaded, as the tokens see it: a side-effect-free scan and its columns' text. */
+export interface TokenSourcePart {
+  /** FROM item yielding the part's rows (read again, so it records no rejects). */
+  relation: string;
+  /** Contract column → SQL of its cleaned text over `relation`, for the columns the part has. */
+  text: ReadonlyMap<string, string>;
+}
+
+export interface TokenSourceTable {
+  spec: TableSpec;
+  parts: readonly TokenSourcePart[];
+}
+
+/** A table a pseudonymizing load wrote, for its report. */
+export interface PseudonymizedTable {
+  spec: TableSpec;
+  /** Rows loaded. */
+  rows: number;
+  /** Contract columns the load had (stored, or read and not stored: direct identifiers). */
+  columns: readonly string[];
+  /** Quarantine rows of the table in this load. */
+  quarantineRows: number;
+}
+
+/** The token of each identifier column of an insert, and the map joins those tokens read. */
+export interface TokenColumns {
+  /** `LEFT JOIN` clauses to append to the insert's FROM. */
+  joins: string;
+  /** Contract column → SQL of its token (identifier columns the insert has). */
+  token: Map<string, string>;
+}
+
+/**
+ * Pseudonymization written in a load's first pass: every identifier column is inserted as its token
+ * (HMAC-SHA-256 under the key, docs/governance.md) and direct identifiers are never stored in the
+ * input tables, so no raw identifier is ever written to the warehouse file, not even to blocks a
+ * later statement frees. Tokens come from maps of the seed tables' distinct values, held in an
+ * attached in-memory database that every session of the load reads; values in no map are
+ * tokenized in the row. Direct identifiers go to `restricted.<table>` (or nowhere) before the
+ * insert, read from a second scan of their parts.
  *
- * @example await pseudonymizeInputLayer(wh, loadKey(cfg.keyFile).key, { tables: ['eligibility'] })
+ * @example
+ *   const tokens = await LoadTokens.open(wh, key, 'restrict', tables, undefined);
+ *   try { ...inserts using tokens.columns(...) and tokens.params... } finally { await tokens.close(wh); }
  */
-export async function pseudonymizeInputLayer(
-  wh: Warehouse,
-  key: Buffer,
-  options: PseudonymizeOptions = {},
-): Promise<PseudonymizeReport> {
-  const mode = options.directIdentifiers ?? 'restrict';
-  const fingerprint = keyFingerprint(key);
-  const wanted = options.tables ?? INPUT_TABLES.map((t) => t.name);
-  for (const name of wanted) {
-    if (!INPUT_TABLES.some((t) => t.name === name)) throw new Error(`unknown input table ${name}`);
-  }
-  const specs: TableSpec[] = [];
-  for (const spec of INPUT_TABLES) {
-    if (!wanted.includes(spec.name)) continue;
-    if (identifierColumns(spec).length === 0 && directColumns(spec).length === 0) continue;
-    if (await wh.tableExists(INPUT_SCHEMA, spec.name)) specs.push(spec);
-  }
-  await wh.run(`CREATE SCHEMA IF NOT EXISTS ${GOVERNANCE_SCHEMA}`);
-  await wh.run(
-    `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (table_name VARCHAR PRIMARY KEY, key_fingerprint VARCHAR, direct_identifiers VARCHAR, pseudonymized_at TIMESTAMP)`,
-  );
-  const files = options.sourceFiles ? filesValue(options.sourceFiles) : undefined;
-  await assertOneKey(wh, fingerprint, specs, files);
+export class LoadTokens {
+  /** The padded key as two BLOB parameters: every statement using a token binds them as $1 and $2. */
+  readonly params: DuckDBValue[];
+  readonly fingerprint: string;
+  private readonly seeded = new Set<TokenFamily>();
+  private readonly restrictedRows = new Map<string, number>();
 
-  const pads = hmacParams(key);
-  const params: DuckDBValue[] = files ? [...pads, files] : pads;
-  // The same filter numbered for statements with and without the two key parameters before it.
-  const rowFilter = files ? 'list_contains($3, _source_file)' : 'TRUE';
-  const countFilter = files ? 'list_contains($1, _source_file)' : 'TRUE';
-  const countParams: DuckDBValue[] = files ? [files] : [];
-  const quarantine = await wh.tableExists(INPUT_SCHEMA, 'quarantine');
-  const maps = await createTokenMaps(wh, specs, params, rowFilter);
-  const report: TablePseudonymization[] = [];
-  for (const spec of specs) {
-    // Virtual columns (no loaded file had them) are NULL by definition and cannot be updated.
-    const virtual = await virtualColumns(wh, spec.name);
-    const ids = identifierColumns(spec).filter((c) => !virtual.has(c.name));
-    const direct = directColumns(spec).filter((c) => !virtual.has(c));
-    const table = `${ident(INPUT_SCHEMA)}.${ident(spec.name)}`;
-    const rows =
-      (await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE ${countFilter}`, countParams))
-        ?.n ?? 0;
-    let restrictedRows = 0;
-    if (rows > 0) {
-      if (direct.length > 0 && mode === 'restrict')
-        restrictedRows = await restrict(wh, spec, params, rowFilter);
-      // Each identifier from its family's map; NULL and empty values are in no map and stay as
-      // they are, as tokenSql leaves them.
-      for (const c of ids) {
-        await wh.run(
-          `UPDATE ${table} AS r SET ${ident(c.name)} = t.token FROM ${maps.get(c.family)} AS t ` +
-            `WHERE t.raw = r.${ident(c.name)} AND ${countFilter}`,
-          countParams,
-        );
-      }
-      if (direct.length > 0) {
-        await wh.run(
-          `UPDATE ${table} SET ${direct.map((c) => `${ident(c)} = NULL`).join(', ')} WHERE ${countFilter}`,
-          countParams,
-        );
-      }
-      await wh.run(`INSERT OR REPLACE INTO ${STATE_TABLE} VALUES (?, ?, ?, current_timestamp)`, [
-        spec.name,
-        fingerprint,
-        mode,
-      ]);
-    }
-    // Quarantined rows are redacted even when every row of the load was rejected.
-    const quarantineRows = quarantine ? await redactQuarantine(wh, spec, params, files !== undefined) : 0;
-    if (rows === 0 && quarantineRows === 0) continue;
-    report.push({
-      table: spec.name,
-      rows,
-      identifierColumns: ids.map((c) => c.name),
-      directColumns: direct,
-      restrictedRows,
-      quarantineRows,
-    });
+  private constructor(
+    key: Buffer,
+    readonly mode: DirectIdentifierMode,
+  ) {
+    this.params = hmacParams(key);
+    this.fingerprint = keyFingerprint(key);
   }
-  for (const map of maps.values()) await wh.run(`DROP TABLE IF EXISTS ${map}`);
-  return { keyFingerprint: fingerprint, directIdentifiers: mode, tables: report };
-}
 
-/**
- * One temporary table per token family mapping each distinct raw value in scope (all tables) to its
- * token. An identifier repeats on many rows (a person on about 25 claim lines), so computing the
- * HMAC once per value and joining is 4-5x faster than computing it on every row; the key is bound
- * here only, as before.
- */
-async function createTokenMaps(
-  wh: Warehouse,
-  specs: readonly TableSpec[],
-  params: DuckDBValue[],
-  rowFilter: string,
-): Promise<Map<TokenFamily, string>> {
-  const sources = new Map<TokenFamily, string[]>();
-  for (const spec of specs) {
-    for (const c of identifierColumns(spec)) {
-      const select = `SELECT ${ident(c.name)} AS raw FROM ${ident(INPUT_SCHEMA)}.${ident(spec.name)} WHERE ${rowFilter}`;
-      sources.set(c.family, [...(sources.get(c.family) ?? []), select]);
-    }
-  }
-  const maps = new Map<TokenFamily, string>();
-  for (const [family, selects] of sources) {
-    const map = `claimlens_token_${family}`;
+  /**
+   * Checks the warehouse can take tokens of this key (the rows a load keeps carry them), builds
+   * the maps and writes the restricted direct identifiers. `files` names the files of an append
+   * load, whose earlier rows are replaced; undefined for a replace load.
+   */
+  static async open(
+    wh: Warehouse,
+    key: Buffer,
+    mode: DirectIdentifierMode,
+    tables: readonly TokenSourceTable[],
+    files: readonly string[] | undefined,
+  ): Promise<LoadTokens> {
+    const tokens = new LoadTokens(key, mode);
+    await wh.run(`CREATE SCHEMA IF NOT EXISTS ${GOVERNANCE_SCHEMA}`);
     await wh.run(
-      `CREATE OR REPLACE TEMP TABLE ${map} AS SELECT raw, ${tokenSql('raw', family)} AS token ` +
-        `FROM (${selects.join(' UNION ')}) AS v WHERE raw IS NOT NULL AND raw <> ''`,
-      params,
+      `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (table_name VARCHAR PRIMARY KEY, key_fingerprint VARCHAR, direct_identifiers VARCHAR, pseudonymized_at TIMESTAMP)`,
     );
-    maps.set(family, map);
+    await assertOneKey(
+      wh,
+      tokens.fingerprint,
+      tables.map((t) => t.spec),
+      files ? listValue([...files]) : undefined,
+    );
+    await wh.run(`DETACH DATABASE IF EXISTS ${TOKENS_DB}`);
+    await wh.run(`ATTACH ':memory:' AS ${TOKENS_DB}`);
+    try {
+      await tokens.seed(wh, tables);
+      if (mode === 'restrict') for (const t of tables) await tokens.restrict(wh, t);
+    } catch (err) {
+      await tokens.close(wh);
+      throw err;
+    }
+    return tokens;
   }
-  return maps;
-}
 
-function filesValue(files: readonly string[]): DuckDBValue {
-  return listValue([...files]);
+  private async seed(wh: Warehouse, tables: readonly TokenSourceTable[]): Promise<void> {
+    const sources = new Map<TokenFamily, string[]>();
+    for (const { spec, parts } of tables.filter((t) => SEED_TABLES.includes(t.spec.name))) {
+      for (const c of identifierColumns(spec)) {
+        for (const part of parts) {
+          const text = part.text.get(c.name);
+          if (text === undefined) continue;
+          sources.set(c.family, [
+            ...(sources.get(c.family) ?? []),
+            `SELECT ${text} AS raw FROM ${part.relation}`,
+          ]);
+        }
+      }
+    }
+    for (const [family, selects] of sources) {
+      await wh.run(
+        `CREATE TABLE ${TOKENS_DB}.${family} AS SELECT raw, ${tokenSql('raw', family)} AS token ` +
+          `FROM (SELECT DISTINCT raw FROM (${selects.join(' UNION ALL ')})) AS v WHERE raw IS NOT NULL AND raw <> ''`,
+        this.params,
+      );
+      this.seeded.add(family);
+    }
+  }
+
+  /**
+   * Tokens of the identifier columns among `present`, whose text `textOf` gives. Each seeded family
+   * is a LEFT JOIN (so rows keep their order and count); NULL and empty values stay as they are.
+   */
+  columns(present: readonly ColumnSpec[], textOf: (c: ColumnSpec) => string): TokenColumns {
+    const joins: string[] = [];
+    const token = new Map<string, string>();
+    for (const c of present) {
+      if (c.phi !== 'identifier') continue;
+      const family = familyOf(c.name);
+      if (!family) throw new Error(`identifier column ${c.name} has no token family in hmac.ts`);
+      const text = textOf(c);
+      const inRow = tokenSql(text, family);
+      if (!this.seeded.has(family)) {
+        token.set(c.name, inRow);
+        continue;
+      }
+      const alias = `claimlens_k${joins.length}`;
+      joins.push(`LEFT JOIN ${TOKENS_DB}.${family} AS ${alias} ON ${alias}.raw = ${text}`);
+      token.set(c.name, `coalesce(${alias}.token, ${inRow})`);
+    }
+    return { joins: joins.join(' '), token };
+  }
+
+  /** Copies the direct identifiers of every well-formed row of the table to `restricted.<table>`, keyed by tokens. */
+  private async restrict(wh: Warehouse, { spec, parts }: TokenSourceTable): Promise<void> {
+    const ids = identifierColumns(spec);
+    const direct = directColumns(spec);
+    if (!parts.some((p) => direct.some((c) => p.text.has(c)))) return;
+    const target = `${ident(RESTRICTED_SCHEMA)}.${ident(spec.name)}`;
+    await wh.run(`CREATE SCHEMA IF NOT EXISTS ${RESTRICTED_SCHEMA}`);
+    const cols = [...ids.map((c) => c.name), ...direct];
+    await wh.run(
+      `CREATE TABLE IF NOT EXISTS ${target} (${cols.map((c) => `${ident(c)} VARCHAR`).join(', ')})`,
+    );
+    const before = (await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${target}`))?.n ?? 0;
+    for (const part of parts) {
+      const present = spec.columns.filter((c) => part.text.has(c.name));
+      const { joins, token } = this.columns(present, (c) => part.text.get(c.name)!);
+      const text = (c: string) => part.text.get(c) ?? 'NULL';
+      const select = [
+        ...ids.map((c) => `${token.get(c.name) ?? 'NULL'} AS ${ident(c.name)}`),
+        ...direct.map((c) => `CAST(${text(c)} AS VARCHAR) AS ${ident(c)}`),
+      ];
+      const anyDirect = direct.map((c) => `${text(c)} IS NOT NULL`).join(' OR ');
+      await wh.run(
+        `INSERT INTO ${target} SELECT DISTINCT ${select.join(', ')} FROM ${part.relation} ${joins} ` +
+          `WHERE ${anyDirect} EXCEPT SELECT ${cols.map(ident).join(', ')} FROM ${target}`,
+        this.params,
+      );
+    }
+    const after = (await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${target}`))?.n ?? 0;
+    this.restrictedRows.set(spec.name, after - before);
+  }
+
+  /** Whether the table has identifiers or direct identifiers, whose quarantined copies are redacted. */
+  sensitive(spec: TableSpec): boolean {
+    return identifierColumns(spec).length > 0 || directColumns(spec).length > 0;
+  }
+
+  /** Whether redacting the table's quarantined rows computes tokens (its SQL then binds `params`). */
+  tokenizes(spec: TableSpec): boolean {
+    return identifierColumns(spec).length > 0;
+  }
+
+  /**
+   * SQL of a quarantine `record` of the table, redacted: a JSON object gets its identifiers
+   * tokenized and its direct identifiers removed (RFC 7396 merge patch: a null member removes the
+   * key); any other text (a raw line that cannot be split into columns) is withheld. Records of
+   * tables without identifiers are kept as they are.
+   */
+  quarantineRecord(spec: TableSpec, record: string): string {
+    if (!this.sensitive(spec)) return record;
+    const patch = [
+      ...identifierColumns(spec).map(
+        (c) => `${literal(c.name)}, ${tokenSql(`(${record} ->> ${literal(c.name)})`, c.family)}`,
+      ),
+      ...directColumns(spec).map((c) => `${literal(c)}, NULL`),
+    ];
+    return (
+      `CASE WHEN json_valid(${record}) AND json_type(${record}) = 'OBJECT' ` +
+      `THEN CAST(json_merge_patch(${record}, json_object(${patch.join(', ')})) AS VARCHAR) END`
+    );
+  }
+
+  /** Records the key of every table that received rows and reports what was pseudonymized. */
+  async finish(wh: Warehouse, loaded: readonly PseudonymizedTable[]): Promise<PseudonymizeReport> {
+    const tables: TablePseudonymization[] = [];
+    for (const { spec, rows, columns, quarantineRows } of loaded) {
+      const ids = identifierColumns(spec).filter((c) => columns.includes(c.name));
+      const direct = directColumns(spec).filter((c) => columns.includes(c));
+      if (ids.length === 0 && direct.length === 0) continue;
+      if (rows > 0) {
+        await wh.run(`INSERT OR REPLACE INTO ${STATE_TABLE} VALUES (?, ?, ?, current_timestamp)`, [
+          spec.name,
+          this.fingerprint,
+          this.mode,
+        ]);
+      }
+      if (rows === 0 && quarantineRows === 0) continue;
+      tables.push({
+        table: spec.name,
+        rows,
+        identifierColumns: ids.map((c) => c.name),
+        directColumns: direct,
+        restrictedRows: this.restrictedRows.get(spec.name) ?? 0,
+        quarantineRows,
+      });
+    }
+    return { keyFingerprint: this.fingerprint, directIdentifiers: this.mode, tables };
+  }
+
+  /** Drops the maps (raw values) with their in-memory database. */
+  async close(wh: Warehouse): Promise<void> {
+    await wh.run(`DETACH DATABASE IF EXISTS ${TOKENS_DB}`);
+  }
 }
 
 /**
  * Every table keeping identifiers must carry tokens of one key, or joins silently break (and raw and
- * tokenized rows would mix). Rows this call rewrites are exempt: they are raw by contract.
+ * tokenized rows would mix). Checked before the load writes: the tables it replaces (all their
+ * rows, or for an append the rows of its files) are exempt.
  */
 async function assertOneKey(
   wh: Warehouse,
@@ -232,77 +343,6 @@ async function assertOneKey(
       );
     }
   }
-}
-
-/** Copies the direct identifiers of the rows in scope to `restricted.<table>`, keyed by their tokens. */
-async function restrict(
-  wh: Warehouse,
-  spec: TableSpec,
-  params: DuckDBValue[],
-  rowFilter: string,
-): Promise<number> {
-  const ids = identifierColumns(spec);
-  const direct = directColumns(spec);
-  const target = `${ident(RESTRICTED_SCHEMA)}.${ident(spec.name)}`;
-  await wh.run(`CREATE SCHEMA IF NOT EXISTS ${RESTRICTED_SCHEMA}`);
-  const cols = [...ids.map((c) => c.name), ...direct];
-  await wh.run(`CREATE TABLE IF NOT EXISTS ${target} (${cols.map((c) => `${ident(c)} VARCHAR`).join(', ')})`);
-  const before = (await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${target}`))?.n ?? 0;
-  const select = [
-    ...ids.map((c) => `${tokenSql(ident(c.name), c.family)} AS ${ident(c.name)}`),
-    ...direct.map((c) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}`),
-  ];
-  const anyDirect = direct.map((c) => `${ident(c)} IS NOT NULL`).join(' OR ');
-  await wh.run(
-    `INSERT INTO ${target} SELECT DISTINCT ${select.join(', ')} FROM ${ident(INPUT_SCHEMA)}.${ident(spec.name)} ` +
-      `WHERE (${rowFilter}) AND (${anyDirect}) EXCEPT SELECT ${cols.map(ident).join(', ')} FROM ${target}`,
-    params,
-  );
-  const after = (await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${target}`))?.n ?? 0;
-  return after - before;
-}
-
-/**
- * Quarantined rows of the table keep raw values for the analyst fixing the source; their identifiers
- * are tokenized too (in `value` and in the JSON `record`), direct identifiers removed, and values that
- * mix several columns (duplicate grain) or raw malformed lines withheld, since they cannot be split.
- */
-async function redactQuarantine(
-  wh: Warehouse,
-  spec: TableSpec,
-  params: DuckDBValue[],
-  partial: boolean,
-): Promise<number> {
-  const ids = identifierColumns(spec);
-  const direct = directColumns(spec);
-  const sensitive = [...ids.map((c) => c.name), ...direct];
-  const where = (n: number) =>
-    `table_name = ${literal(spec.name)}${partial ? ` AND list_contains($${n}, source_file)` : ''}`;
-  const q = `${ident(INPUT_SCHEMA)}.quarantine`;
-  const n = (
-    await wh.one<{ n: number }>(
-      `SELECT count(*) AS n FROM ${q} WHERE ${where(1)}`,
-      partial ? [params[2]!] : [],
-    )
-  )?.n;
-  if (!n) return 0;
-  const valueCase = [
-    ...ids.map((c) => `WHEN column_name = ${literal(c.name)} THEN ${tokenSql('value', c.family)}`),
-    `WHEN list_has_any(string_split(column_name, ','), [${sensitive.map(literal).join(', ')}]) THEN NULL`,
-  ];
-  const patch = [
-    ...ids.map((c) => `${literal(c.name)}, ${tokenSql(`(record ->> ${literal(c.name)})`, c.family)}`),
-    ...direct.map((c) => `${literal(c)}, NULL`),
-  ];
-  // RFC 7396 merge patch: a null member removes the key, a string replaces the value.
-  await wh.run(
-    `UPDATE ${q} SET value = CASE ${valueCase.join(' ')} ELSE value END, ` +
-      `record = CASE WHEN json_valid(record) AND json_type(record) = 'OBJECT' ` +
-      `THEN CAST(json_merge_patch(record, json_object(${patch.join(', ')})) AS VARCHAR) ELSE NULL END ` +
-      `WHERE ${where(3)}`,
-    params,
-  );
-  return n;
 }
 
 /**

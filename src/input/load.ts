@@ -7,8 +7,10 @@ import { onSessions, threadsPerSession, withThreads } from '../engine/sessions.t
 import { ClaimlensError, UsageError } from '../errors.ts';
 import {
   type DirectIdentifierMode,
+  directColumns,
+  LoadTokens,
+  type PseudonymizedTable,
   type PseudonymizeReport,
-  pseudonymizeInputLayer,
 } from '../governance/pseudonymize.ts';
 import type { SourceGap, SourceReject } from '../sources/adapter.ts';
 import { INPUT_SCHEMA, INPUT_TABLES, tableSpec } from './contract.ts';
@@ -44,8 +46,9 @@ export interface LoadOptions {
   mode?: LoadMode;
   onProgress?: (event: LoadProgress) => void;
   /**
-   * Pseudonymize identifier columns (HMAC-SHA-256 under this key, docs/governance.md) of the loaded
-   * rows before the load is committed, so raw identifiers never land in the warehouse file.
+   * Pseudonymize identifier columns (HMAC-SHA-256 under this key, docs/governance.md): the load
+   * writes tokens in its first pass and never stores direct identifiers in the input tables, so raw
+   * identifiers never land in the warehouse file.
    */
   pseudonymize?: { key: Buffer; directIdentifiers: DirectIdentifierMode };
   /**
@@ -175,8 +178,11 @@ export async function loadDirectory(
   open: OpenOptions = {},
 ): Promise<LoadReport> {
   const plan = planLoad(dir, options);
-  // Pseudonymizing rewrites identifiers the load first wrote raw; the raw values would stay in the
-  // file's freed blocks, so the finished file is rewritten with its live data only.
+  // A pseudonymizing load writes tokens only, but raw values can still reach the file outside its
+  // live data: in the blocks freed when it replaces rows an earlier load wrote raw, and in the unused
+  // tail of blocks DuckDB writes, which it does not clear (it holds whatever the process's memory
+  // held: the raw text the load read; duckdb/duckdb#23382). The finished file is rewritten by a
+  // fresh instance, which holds the live data only (docs/governance.md).
   return withStagedWarehouse(warehousePath, (wh) => executeLoad(wh, plan, options), open, {
     rewrite: options.pseudonymize !== undefined,
   });
@@ -206,6 +212,7 @@ async function recordSource(
   loadedAt: string,
   plan: LoadPlan,
   options: LoadOptions,
+  tokens: LoadTokens | undefined,
 ): Promise<void> {
   const source = options.source;
   if (plan.mode === 'replace' && (source === undefined || source.complete)) {
@@ -221,9 +228,15 @@ async function recordSource(
     );
   }
   for (const r of rejects) {
+    // Pseudonymizing, the record goes in redacted, binding the key as $1 and $2 when it tokenizes.
+    const spec = tableSpec(r.table);
+    const keyed = tokens?.tokenizes(spec) ?? false;
+    const n = (i: number) => `$${i + (keyed ? 3 : 1)}`;
+    const record = tokens ? tokens.quarantineRecord(spec, n(6)) : n(6);
     await wh.run(
-      `INSERT INTO ${QUARANTINE_TABLE} VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?, TIMESTAMP ${literal(loadedAt)})`,
-      [loadId, r.table, r.file, r.line, r.rule, r.detail, r.record ?? null],
+      `INSERT INTO ${QUARANTINE_TABLE} VALUES (${[0, 1, 2, 3, 4].map(n).join(', ')}, NULL, NULL, ${n(5)}, ` +
+        `${record}, TIMESTAMP ${literal(loadedAt)})`,
+      [...(keyed ? tokens!.params : []), loadId, r.table, r.file, r.line, r.rule, r.detail, r.record ?? null],
     );
   }
   for (const gap of source.gaps) {
@@ -251,6 +264,7 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
   // Every part is opened (headers and columns checked) before anything is written.
   const opened = new Map<string, OpenedPart[]>();
   let serial = 0;
+  let tokens: LoadTokens | undefined;
   try {
     for (const input of plan.detected.tables) {
       const spec = loadSpec(input.table, options);
@@ -262,6 +276,16 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
         );
       }
     }
+    if (options.pseudonymize) {
+      progress({ table: '*', message: 'pseudonymizing identifier columns' });
+      tokens = await LoadTokens.open(
+        wh,
+        options.pseudonymize.key,
+        options.pseudonymize.directIdentifiers,
+        plan.detected.tables.map((t) => ({ spec: tableSpec(t.table), parts: opened.get(t.table)! })),
+        plan.mode === 'append' ? [...opened.values()].flat().map((p) => p.part.sourceFile) : undefined,
+      );
+    }
     const tables = await loadTables(wh, plan, opened, (session, input) => ({
       wh: session,
       spec: loadSpec(input.table, options),
@@ -270,6 +294,7 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
       loadId,
       loadedAt,
       progress,
+      tokens,
     }));
     const present = new Set(tables.map((t) => t.table));
     if (options.source?.complete && plan.mode === 'replace') {
@@ -279,16 +304,26 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
         await wh.run(`DELETE FROM ${QUARANTINE_TABLE} WHERE table_name = ?`, [spec.name]);
       }
     }
-    await recordSource(wh, loadId, loadedAt, plan, options);
+    await recordSource(wh, loadId, loadedAt, plan, options, tokens);
     let pseudonymization: PseudonymizeReport | undefined;
-    if (options.pseudonymize) {
-      progress({ table: '*', message: 'pseudonymizing identifier columns' });
-      pseudonymization = await pseudonymizeInputLayer(wh, options.pseudonymize.key, {
-        tables: tables.map((t) => t.table),
-        sourceFiles:
-          plan.mode === 'append' ? tables.flatMap((t) => t.files.map((f) => f.sourceFile)) : undefined,
-        directIdentifiers: options.pseudonymize.directIdentifiers,
-      });
+    if (tokens) {
+      const loaded: PseudonymizedTable[] = [];
+      for (const t of tables) {
+        const names = tableSpec(t.table).columns.map((c) => c.name);
+        const virtual = await virtualColumns(wh, t.table);
+        const parts = opened.get(t.table)!;
+        const quarantined = await wh.one<{ n: number }>(
+          `SELECT count(*) AS n FROM ${QUARANTINE_TABLE} WHERE load_id = ? AND table_name = ?`,
+          [loadId, t.table],
+        );
+        loaded.push({
+          spec: tableSpec(t.table),
+          rows: t.rowsLoaded,
+          columns: names.filter((c) => !virtual.has(c) || parts.some((p) => p.text.has(c))),
+          quarantineRows: quarantined?.n ?? 0,
+        });
+      }
+      pseudonymization = await tokens.finish(wh, loaded);
     }
     const sum = (f: (t: TableLoadReport) => number) => tables.reduce((s, t) => s + f(t), 0);
     return {
@@ -307,8 +342,10 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
       ...(pseudonymization ? { pseudonymization } : {}),
     };
   } finally {
+    await tokens?.close(wh).catch(() => undefined);
     for (const parts of opened.values()) for (const p of parts) await p.cleanup().catch(() => undefined);
     await wh.run('RESET preserve_insertion_order').catch(() => undefined);
+    await wh.run('RESET disabled_optimizers').catch(() => undefined);
   }
 }
 
@@ -335,6 +372,10 @@ async function loadTables(
   // their order (CSV), free otherwise (parquet rows carry their row number).
   const ordinal = [...opened.values()].flat().some((p) => p.line.kind === 'ordinal');
   await wh.run(`SET preserve_insertion_order = ${ordinal}`);
+  // A pseudonymizing insert looks tokens up in small maps (LEFT JOIN). DuckDB may instead build its
+  // hash table on the big side, the file's rows, and emit them out of file order, which breaks the
+  // ordinal line numbers (149,402 of 149,402 claim lines misplaced on a 6,000-member book).
+  await wh.run("SET disabled_optimizers = 'build_side_probe_side'");
   const reports: TableLoadReport[] = [];
   const sessions = Math.min(LOAD_SESSIONS, inputs.length);
   await withThreads(wh, await threadsPerSession(wh, sessions), () =>
@@ -353,12 +394,19 @@ interface TableLoadContext {
   loadId: number;
   loadedAt: string;
   progress: (event: LoadProgress) => void;
+  /** Set when the load pseudonymizes: identifier columns are written as tokens. */
+  tokens: LoadTokens | undefined;
 }
 
 /** Quarantine rows of the table being loaded, before they are written; `rid` is the row's rowid when it was inserted. */
 const PENDING = 'claimlens_pending_quarantine';
-/** Temporary column holding a suspect row's raw text as JSON, so its broken rules can be listed after the insert. */
+/**
+ * Temporary column holding, for a row that breaks a rule, its record (JSON of its text) and the
+ * rules it breaks, as the quarantine will show them (identifiers tokenized when pseudonymizing).
+ */
 const RAW = '_raw';
+const RAW_TYPE =
+  'STRUCT(record VARCHAR, broken STRUCT(rule VARCHAR, column_name VARCHAR, value VARCHAR, detail VARCHAR)[])';
 
 async function loadTable(ctx: TableLoadContext): Promise<TableLoadReport> {
   const { wh, spec, parts } = ctx;
@@ -367,7 +415,7 @@ async function loadTable(ctx: TableLoadContext): Promise<TableLoadReport> {
   const fileList = `[${files.map(literal).join(', ')}]`;
   await wh.run(`ALTER TABLE ${target} DROP COLUMN IF EXISTS ${RAW}`);
   const virtual = await shapeTable(ctx);
-  await wh.run(`ALTER TABLE ${target} ADD COLUMN ${RAW} VARCHAR`);
+  await wh.run(`ALTER TABLE ${target} ADD COLUMN ${RAW} ${RAW_TYPE}`);
   let report: TableLoadReport;
   try {
     // 1. Old rows out, every row of every part in, each in one scan.
@@ -402,9 +450,11 @@ async function loadTable(ctx: TableLoadContext): Promise<TableLoadReport> {
       if (part.line.kind === 'ordinal' && outcome.gapsSql)
         await numberLines(wh, target, file, outcome.gapsSql);
       if (outcome.rejectsSql) {
+        // A malformed line cannot be split into columns: a pseudonymizing load withholds its text.
+        const record = ctx.tokens?.sensitive(spec) ? 'NULL' : 'record';
         await wh.run(
-          `INSERT INTO ${PENDING} SELECT NULL, ${file}, source_line, rule, column_name, value, detail, record ` +
-            `FROM (${outcome.rejectsSql})`,
+          `INSERT INTO ${PENDING} SELECT NULL, ${file}, source_line, rule, column_name, value, detail, ` +
+            `${record} FROM (${outcome.rejectsSql})`,
         );
       }
     }
@@ -469,7 +519,9 @@ async function shapeTable(ctx: TableLoadContext): Promise<Set<string>> {
   const { wh, spec, parts } = ctx;
   if (wh.engine !== 'duckdb') return new Set();
   const contract = tableSpec(spec.name);
-  const provided = new Set(parts.flatMap((p) => [...p.text.keys()]));
+  // Direct identifiers of a pseudonymizing load are never stored (restricted.<table> has them).
+  const direct = new Set(ctx.tokens ? directColumns(contract) : []);
+  const provided = new Set(parts.flatMap((p) => [...p.text.keys()]).filter((c) => !direct.has(c)));
   const current = await virtualColumns(wh, spec.name);
   const wanted =
     ctx.mode === 'replace'
@@ -510,7 +562,7 @@ async function insertPart(
   part: OpenedPart,
   virtual: ReadonlySet<string>,
 ): Promise<number> {
-  const { wh, spec } = ctx;
+  const { wh, spec, tokens } = ctx;
   const stored = spec.columns.filter((c) => !virtual.has(c.name));
   const present = spec.columns.filter((c) => part.text.has(c.name));
   const expressionLine = part.line.kind === 'expression' ? part.line.sql : undefined;
@@ -522,18 +574,28 @@ async function insertPart(
     .filter((c) => c.type !== 'string')
     .map((c) => `${typedValue(c, vCol(c))} AS ${tCol(c)}`);
   const checks = ruleChecks({ ...spec, columns: present }, vCol, tCol);
-  const raw = `to_json({${present.map((c) => `${literal(c.name)}: ${vCol(c)}`).join(', ')}})`;
+  // Pseudonymizing, identifiers are written as tokens and direct identifiers shown nowhere, not
+  // even in the record and values of a row that breaks a rule.
+  const { joins, token } = tokens?.columns(present, vCol) ?? { joins: '', token: new Map<string, string>() };
+  const direct = new Set(tokens ? directColumns(spec) : []);
+  const shown = (c: ColumnSpec) => token.get(c.name) ?? (direct.has(c.name) ? 'NULL' : vCol(c));
+  const byName = new Map(present.map((c) => [c.name, c]));
+  const flagged =
+    `{'record': CAST(${recordJson(present, shown)} AS VARCHAR), ` +
+    `'broken': ${brokenRulesList(checks, (name) => shown(byName.get(name)!))}}`;
   const out = [
-    ...stored.map((c) => (part.text.has(c.name) ? tCol(c) : 'NULL')),
+    ...stored.map((c) => (part.text.has(c.name) && !direct.has(c.name) ? (token.get(c.name) ?? tCol(c)) : 'NULL')),
     literal(part.part.sourceFile),
     expressionLine ? '_line' : 'NULL',
     `TIMESTAMP ${literal(ctx.loadedAt)}`,
-    `CASE WHEN ${passesAll(checks)} THEN NULL ELSE ${raw} END`,
+    `CASE WHEN ${passesAll(checks)} THEN NULL ELSE ${flagged} END`,
   ];
   const columns = [...stored.map((c) => ident(c.name)), '_source_file', '_source_line', '_loaded_at', RAW];
   const result = await wh.one<{ Count: number }>(
     `INSERT INTO ${target} (${columns.join(', ')}) SELECT ${out.join(', ')} FROM ` +
-      `(SELECT *${typed.length > 0 ? `, ${typed.join(', ')}` : ''} FROM (SELECT ${scan.join(', ')} FROM ${part.relation}))`,
+      `(SELECT *${typed.length > 0 ? `, ${typed.join(', ')}` : ''} FROM (SELECT ${scan.join(', ')} FROM ${part.relation})) ` +
+      `AS claimlens_rows ${joins}`,
+    tokens && token.size > 0 ? tokens.params : [],
   );
   return Number(result?.Count ?? 0);
 }
@@ -576,19 +638,10 @@ function recordJson(columns: readonly ColumnSpec[], textOf: (c: ColumnSpec) => s
 
 /** Lists, for each row the insert flagged, every rule it breaks (one pending quarantine row each). */
 async function quarantineSuspects(ctx: TableLoadContext, target: string, fileList: string): Promise<void> {
-  const { wh, spec } = ctx;
-  const extract = spec.columns.map(
-    (c) => `json_extract_string(${RAW}, ${literal(`$."${c.name}"`)}) AS ${vCol(c)}`,
-  );
-  const checks = ruleChecks(spec, vCol);
-  const byName = new Map(spec.columns.map((c) => [c.name, c]));
-  await wh.run(
+  await ctx.wh.run(
     `INSERT INTO ${PENDING} SELECT rid, _source_file, _source_line, b.rule, b.column_name, b.value, b.detail, record FROM (` +
-      `SELECT rid, _source_file, _source_line, record, unnest(broken) AS b FROM (` +
-      `SELECT rid, _source_file, _source_line, ${recordJson(spec.columns, vCol)} AS record, ` +
-      `${brokenRulesList(checks, (name) => vCol(byName.get(name)!))} AS broken FROM (` +
-      `SELECT rowid AS rid, _source_file, _source_line, ${extract.join(', ')} FROM ${target} ` +
-      `WHERE ${RAW} IS NOT NULL AND list_contains(${fileList}, _source_file))))`,
+      `SELECT rowid AS rid, _source_file, _source_line, ${RAW}.record AS record, unnest(${RAW}.broken) AS b ` +
+      `FROM ${target} WHERE ${RAW} IS NOT NULL AND list_contains(${fileList}, _source_file))`,
   );
 }
 

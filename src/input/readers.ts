@@ -33,6 +33,11 @@ export interface OpenedPart {
   /** FROM item that yields one row per record of the part. */
   relation: string;
   /**
+   * FROM item yielding the same rows again without recording anything (no rejects), for a pass
+   * that reads a few columns before the load (pseudonymization's token maps).
+   */
+  rescan: string;
+  /**
    * For each contract column the part holds, SQL over the relation giving its text as the rules see
    * it: trimmed of spaces and tabs, NULL when empty.
    */
@@ -144,10 +149,12 @@ export const csvReader: PartReader = {
     const rejectsTable = `${tempName}_rejects`;
     const rejectsScan = `${tempName}_scan`;
     const columns = names.map((n) => `${literal(n)}: 'VARCHAR'`).join(', ');
-    const relation =
+    const read = (errors: string) =>
       `read_csv(${literal(part.path)}, header = true, delim = ',', quote = '"', escape = '"', ` +
-      `auto_detect = false, columns = {${columns}}, store_rejects = true, ` +
-      `rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(rejectsScan)})`;
+      `auto_detect = false, columns = {${columns}}, ${errors})`;
+    const relation = read(
+      `store_rejects = true, rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(rejectsScan)}`,
+    );
     // read_csv already reads empty fields as NULL; trimming is only paid for when some field may need it.
     const text = new Map<string, string>();
     for (const [col, source] of matched)
@@ -157,6 +164,8 @@ export const csvReader: PartReader = {
     return {
       part,
       relation,
+      // Rejected lines are skipped here as in the load's own scan, so both yield the same rows.
+      rescan: read('ignore_errors = true'),
       text,
       line: { kind: 'ordinal' },
       warnings,
@@ -219,6 +228,7 @@ export const parquetReader: PartReader = {
     return {
       part,
       relation,
+      rescan: relation,
       text,
       line: { kind: 'expression', sql: 'file_row_number + 1' },
       warnings,

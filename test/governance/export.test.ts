@@ -18,9 +18,10 @@ import type { AuditEntry } from '../../src/governance/audit.ts';
 import { AccessDeniedError } from '../../src/governance/errors.ts';
 import { exportDeidentified, resolveExportDir, scanExport } from '../../src/governance/export.ts';
 import { tokenOf } from '../../src/governance/hmac.ts';
-import { pseudonymizeInputLayer } from '../../src/governance/pseudonymize.ts';
+import { loadInto } from '../../src/input/load.ts';
 import { governedExport } from '../../src/services/governed.ts';
-import { type InputRow, testWarehouse } from '../helpers/warehouse.ts';
+import { type InputRow, type InputTables, testWarehouse } from '../helpers/warehouse.ts';
+import { csvOf, inputDir } from '../input/load-fixtures.ts';
 
 const KEY = Buffer.alloc(32, 3);
 let dir: string;
@@ -74,7 +75,6 @@ function member(p: (typeof PEOPLE)[number]): InputRow {
     payer: 'Acme',
     payer_type: 'commercial',
     plan: 'Gold',
-    _source_file: 'eligibility.csv',
   };
 }
 
@@ -96,7 +96,6 @@ function claim(id: string, p: (typeof PEOPLE)[number], date: string): InputRow {
     prior_authorization_number: 'PA-77731',
     diagnosis_code_1: 'E119',
     claim_status: 'paid',
-    _source_file: 'claims.csv',
   };
 }
 
@@ -104,26 +103,29 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'claimlens-export-'));
   allowed = join(dir, 'exports');
   path = join(dir, 'wh.duckdb');
-  const wh = await testWarehouse(
-    {
-      eligibility: PEOPLE.map(member),
-      medical_claim: [claim('CLM-9001', PEOPLE[0], '2024-03-11'), claim('CLM-9002', PEOPLE[1], '2024-05-20')],
-      payment: [
-        {
-          payment_id: 'PMT-1',
-          claim_id: 'CLM-9001',
-          person_id: 'P-1001',
-          payment_source: 'patient',
-          payment_date: '2024-06-01',
-          payment_amount: 40,
-          trace_number: 'TRN-5550101',
-        },
-      ],
-      finance_ledger: [{ ledger_month: '2024-03-01', payer: 'Acme', payer_payments: 100 }],
-    },
-    { path, codesets: true },
-  );
-  await pseudonymizeInputLayer(wh, KEY);
+  const input: InputTables = {
+    eligibility: PEOPLE.map(member),
+    medical_claim: [claim('CLM-9001', PEOPLE[0], '2024-03-11'), claim('CLM-9002', PEOPLE[1], '2024-05-20')],
+    payment: [
+      {
+        payment_id: 'PMT-1',
+        claim_id: 'CLM-9001',
+        person_id: 'P-1001',
+        payment_source: 'patient',
+        payment_date: '2024-06-01',
+        payment_amount: 40,
+        trace_number: 'TRN-5550101',
+      },
+    ],
+    finance_ledger: [{ ledger_month: '2024-03-01', payer: 'Acme', payer_payments: 100 }],
+  };
+  const wh = await testWarehouse({}, { path, codesets: true });
+  const files = Object.fromEntries(Object.entries(input).map(([t, rows]) => [`${t}.csv`, csvOf(rows ?? [])]));
+  const report = await loadInto(wh, inputDir(files), {
+    requireTables: false,
+    pseudonymize: { key: KEY, directIdentifiers: 'restrict' },
+  });
+  expect(report.rowsQuarantined).toBe(0);
   await wh.close();
 });
 

@@ -1,5 +1,5 @@
-// HMAC-SHA-256 in SQL against RFC 4231 and node:crypto, and pseudonymization of the input layer:
-// tokens, restricted direct identifiers, quarantine redaction, one key per warehouse, no key on disk.
+// HMAC-SHA-256 in SQL against RFC 4231 and node:crypto, and the pseudonymizing load: tokens,
+// restricted direct identifiers, quarantine redaction, one key per warehouse, no key on disk.
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,9 +8,10 @@ import { blobValue } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../src/engine/duckdb.ts';
 import { hmacParams, hmacSql, tokenOf } from '../../src/governance/hmac.ts';
-import { pseudonymizeInputLayer } from '../../src/governance/pseudonymize.ts';
-import { CREATE_QUARANTINE_SQL } from '../../src/input/quarantine.ts';
-import { type InputRow, testWarehouse } from '../helpers/warehouse.ts';
+import type { DirectIdentifierMode } from '../../src/governance/pseudonymize.ts';
+import { type LoadMode, type LoadReport, loadDirectory, loadInto } from '../../src/input/load.ts';
+import { type InputRow, type InputTables, testWarehouse } from '../helpers/warehouse.ts';
+import { csvOf, inputDir } from '../input/load-fixtures.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -115,7 +116,6 @@ function member(personId: string, memberId: string, first: string, extra: Partia
     zip_code: '02139',
     phone: '617-555-0100',
     email: `${first.toLowerCase()}@example.org`,
-    _source_file: 'eligibility.csv',
     ...extra,
   };
 }
@@ -135,20 +135,45 @@ function claim(claimId: string, personId: string, memberId: string, extra: Parti
     charge_amount: 150,
     diagnosis_code_1: 'E119',
     claim_status: 'paid',
-    _source_file: 'claims.csv',
     ...extra,
   };
 }
 
-describe('pseudonymizeInputLayer', () => {
+/** Loads hand-made rows (one CSV file per table, `extra` files as they are) with pseudonymization on. */
+async function loadPseudonymized(
+  wh: Warehouse,
+  tables: InputTables,
+  options: {
+    key?: Buffer;
+    directIdentifiers?: DirectIdentifierMode;
+    mode?: LoadMode;
+    extra?: Record<string, string>;
+  } = {},
+): Promise<LoadReport> {
+  const files: Record<string, string> = { ...options.extra };
+  for (const [table, rows] of Object.entries(tables)) files[`${table}.csv`] = csvOf(rows ?? []);
+  const dir = inputDir(files);
+  dirs.push(dir);
+  return loadInto(wh, dir, {
+    requireTables: false,
+    mode: options.mode ?? 'replace',
+    pseudonymize: { key: options.key ?? KEY, directIdentifiers: options.directIdentifiers ?? 'restrict' },
+  });
+}
+
+describe('a pseudonymizing load', () => {
   it('tokenizes identifiers consistently across tables and restricts direct identifiers', async () => {
-    const wh = await testWarehouse({
-      eligibility: [member('P001', 'M001', 'Ann'), member('P002', 'M002', 'Bea', { subscriber_id: 'M001' })],
-      medical_claim: [claim('C1', 'P001', 'M001'), claim('C2', 'P002', 'M002')],
-    });
+    const wh = await testWarehouse({});
     try {
-      const report = await pseudonymizeInputLayer(wh, KEY);
-      expect(report.tables.map((t) => [t.table, t.rows, t.restrictedRows])).toEqual([
+      const report = await loadPseudonymized(wh, {
+        eligibility: [
+          member('P001', 'M001', 'Ann'),
+          member('P002', 'M002', 'Bea', { subscriber_id: 'M001' }),
+        ],
+        medical_claim: [claim('C1', 'P001', 'M001'), claim('C2', 'P002', 'M002')],
+      });
+      expect(report.rowsQuarantined).toBe(0);
+      expect(report.pseudonymization!.tables.map((t) => [t.table, t.rows, t.restrictedRows])).toEqual([
         ['eligibility', 2, 2],
         ['medical_claim', 2, 0],
       ]);
@@ -195,10 +220,41 @@ describe('pseudonymizeInputLayer', () => {
     }
   });
 
-  it('drops direct identifiers when configured to, keeping nothing restricted', async () => {
-    const wh = await testWarehouse({ eligibility: [member('P001', 'M001', 'Ann')] });
+  it('tokenizes identifiers the eligibility does not list in the row, as the maps would', async () => {
+    const wh = await testWarehouse({});
     try {
-      await pseudonymizeInputLayer(wh, KEY, { directIdentifiers: 'drop' });
+      // P777 and M777 are in no eligibility row: no map holds them.
+      await loadPseudonymized(wh, {
+        eligibility: [member('P001', 'M001', 'Ann')],
+        medical_claim: [claim('C1', 'P001', 'M001'), claim('C2', 'P777', 'M777')],
+      });
+      expect(
+        await wh.all('SELECT claim_id, person_id, member_id FROM input.medical_claim ORDER BY claim_id'),
+      ).toEqual([
+        {
+          claim_id: 'C1',
+          person_id: tokenOf(KEY, 'person', 'P001'),
+          member_id: tokenOf(KEY, 'member', 'M001'),
+        },
+        {
+          claim_id: 'C2',
+          person_id: tokenOf(KEY, 'person', 'P777'),
+          member_id: tokenOf(KEY, 'member', 'M777'),
+        },
+      ]);
+    } finally {
+      await wh.close();
+    }
+  });
+
+  it('drops direct identifiers when configured to, keeping nothing restricted', async () => {
+    const wh = await testWarehouse({});
+    try {
+      await loadPseudonymized(
+        wh,
+        { eligibility: [member('P001', 'M001', 'Ann')] },
+        { directIdentifiers: 'drop' },
+      );
       expect(await wh.tableExists('restricted', 'eligibility')).toBe(false);
       expect(await wh.all('SELECT first_name, phone FROM input.eligibility')).toEqual([
         { first_name: null, phone: null },
@@ -208,61 +264,124 @@ describe('pseudonymizeInputLayer', () => {
     }
   });
 
-  it('redacts quarantined copies: identifiers tokenized, direct identifiers and mixed values removed', async () => {
-    const wh = await testWarehouse({ eligibility: [member('P001', 'M001', 'Ann')] });
+  it('quarantines with identifiers tokenized, direct identifiers and unsplittable lines withheld', async () => {
+    const wh = await testWarehouse({});
     try {
-      await wh.run(CREATE_QUARANTINE_SQL);
-      const record = JSON.stringify({ person_id: 'P009', member_id: 'M009', first_name: 'Cy', gender: 'x' });
-      await wh.run(
-        `INSERT INTO input.quarantine VALUES
-           (1, 'eligibility', 'eligibility.csv', 3, 'allowed', 'gender', 'x', 'male, female, unknown', ?, now()),
-           (1, 'eligibility', 'eligibility.csv', 4, 'required', 'person_id', 'P010', 'a value', 'P010,,Cy', now()),
-           (1, 'eligibility', 'eligibility.csv', 5, 'duplicate_grain', 'person_id,payer,plan,enrollment_start_date', 'person_id=P011, payer=Acme', 'first', NULL, now()),
-           (1, 'medical_claim', 'claims.csv', 2, 'allowed', 'claim_type', 'dental', 'x', '{"claim_type":"dental"}', now())`,
-        [record],
+      const eligibility = csvOf([
+        member('P001', 'M001', 'Ann'),
+        member('P009', 'M009', 'Cy', { gender: 'x' }),
+        member('P010', 'M010', 'Di', { social_security_number: 'not-an-ssn' }),
+        member('P001', 'M011', 'Ed'),
+      ]);
+      await loadPseudonymized(
+        wh,
+        { medical_claim: [claim('C1', 'P001', 'M001', { claim_type: 'dental' })] },
+        // A line with a field too many cannot be split into columns.
+        { extra: { 'eligibility.csv': `${eligibility}\nP012,M012,"Fay\n` } },
       );
-      await pseudonymizeInputLayer(wh, KEY);
-      const rows = await wh.all<{ source_line: number; value: string | null; record: string | null }>(
-        'SELECT source_line, value, record FROM input.quarantine ORDER BY table_name, source_line',
+      const rows = await wh.all<{
+        table_name: string;
+        source_line: number;
+        rule: string;
+        value: string | null;
+        record: string | null;
+      }>(
+        'SELECT table_name, source_line, rule, value, record FROM input.quarantine ORDER BY table_name, source_line',
       );
+      expect(rows.map((r) => [r.table_name, r.source_line, r.rule])).toEqual([
+        ['eligibility', 3, 'allowed'],
+        ['eligibility', 4, 'pattern'],
+        ['eligibility', 5, 'duplicate_grain'],
+        ['eligibility', 6, expect.stringMatching(/^csv_/)],
+        ['medical_claim', 2, 'allowed'],
+      ]);
+      const cy = JSON.parse(rows[0]!.record!);
       expect(rows[0]!.value).toBe('x');
-      expect(JSON.parse(rows[0]!.record!)).toEqual({
+      expect(cy).toMatchObject({
         person_id: tokenOf(KEY, 'person', 'P009'),
         member_id: tokenOf(KEY, 'member', 'M009'),
+        social_security_number: tokenOf(KEY, 'ssn', '123-45-6789'),
         gender: 'x',
       });
-      // A single identifier value is tokenized; a raw line that is not JSON cannot be redacted: withheld.
-      expect(rows[1]).toEqual({ source_line: 4, value: tokenOf(KEY, 'person', 'P010'), record: null });
-      expect(rows[2]!.value).toBeNull();
-      expect(rows[3]).toEqual({ source_line: 2, value: 'dental', record: '{"claim_type":"dental"}' });
+      for (const direct of ['first_name', 'last_name', 'address', 'phone', 'email'])
+        expect(cy).not.toHaveProperty(direct);
+      // The value of an identifier column is its token.
+      expect(rows[1]!.value).toBe(tokenOf(KEY, 'ssn', 'not-an-ssn'));
+      // A duplicate grain's values are the stored ones: tokens.
+      expect(rows[2]!.value).toContain(`person_id=${tokenOf(KEY, 'person', 'P001')}`);
+      expect(rows[2]!.value).not.toContain('P001,');
+      expect(rows[3]!.record).toBeNull();
+      expect(JSON.parse(rows[4]!.record!)).toMatchObject({
+        claim_type: 'dental',
+        person_id: tokenOf(KEY, 'person', 'P001'),
+      });
+      const text = JSON.stringify(await wh.all('SELECT * FROM input.quarantine'));
+      for (const raw of ['"P009"', '"M009"', 'not-an-ssn', 'Cy', 'Fay', 'P012'])
+        expect(text).not.toContain(raw);
     } finally {
       await wh.close();
     }
   });
 
-  it('append loads rewrite only the named files; a second key is refused', async () => {
-    const wh = await testWarehouse({ eligibility: [member('P001', 'M001', 'Ann')] });
+  it("redacts a source adapter's rejected records: JSON tokenized, other text withheld", async () => {
+    const wh = await testWarehouse({});
     try {
-      await pseudonymizeInputLayer(wh, KEY);
-      await wh.run(
-        "INSERT INTO input.eligibility (person_id, member_id, gender, birth_date, enrollment_start_date, enrollment_end_date, payer, payer_type, plan, _source_file) VALUES ('P002', 'M002', 'male', '1960-01-01', '2024-01-01', '2024-12-31', 'Acme', 'commercial', 'Gold', 'more.csv')",
+      const dir = inputDir({ 'eligibility.csv': csvOf([member('P001', 'M001', 'Ann')]) });
+      dirs.push(dir);
+      const reject = { file: 'claims.x12', rule: 'source_test', detail: 'unreadable' };
+      await loadInto(wh, dir, {
+        requireTables: false,
+        pseudonymize: { key: KEY, directIdentifiers: 'restrict' },
+        source: {
+          format: 'test',
+          gaps: [],
+          complete: false,
+          rejects: [
+            {
+              ...reject,
+              table: 'eligibility',
+              line: 3,
+              record: '{"person_id":"P005","first_name":"Quinn","plan":"Gold"}',
+            },
+            { ...reject, table: 'eligibility', line: 4, record: 'NM1*IL*1*QUINN*P005' },
+            { ...reject, table: 'provider', line: 5, record: '{"npi":"1234567893"}' },
+          ],
+        },
+      });
+      const rows = await wh.all<{ table_name: string; source_line: number; record: string | null }>(
+        'SELECT table_name, source_line, record FROM input.quarantine ORDER BY source_line',
       );
-      await pseudonymizeInputLayer(wh, KEY, { tables: ['eligibility'], sourceFiles: ['more.csv'] });
+      expect(rows.map((r) => [r.table_name, r.source_line, r.record && JSON.parse(r.record)])).toEqual([
+        ['eligibility', 3, { person_id: tokenOf(KEY, 'person', 'P005'), plan: 'Gold' }],
+        ['eligibility', 4, null],
+        ['provider', 5, { npi: '1234567893' }],
+      ]);
+    } finally {
+      await wh.close();
+    }
+  });
+
+  it('append loads take tokens of the same key only; raw rows beside tokenized ones are refused', async () => {
+    const wh = await testWarehouse({});
+    try {
+      await loadPseudonymized(wh, { eligibility: [member('P001', 'M001', 'Ann')] });
+      const more = { 'eligibility/more.csv': csvOf([member('P002', 'M002', 'Bea')]) };
+      await loadPseudonymized(wh, {}, { mode: 'append', extra: more });
       expect(
         (
-          await wh.all<{ person_id: string }>('SELECT person_id FROM input.eligibility ORDER BY birth_date')
+          await wh.all<{ person_id: string }>('SELECT person_id FROM input.eligibility ORDER BY member_id')
         ).map((r) => r.person_id),
       ).toEqual([tokenOf(KEY, 'person', 'P001'), tokenOf(KEY, 'person', 'P002')]);
 
       const other = Buffer.alloc(32, 7);
-      await expect(
-        pseudonymizeInputLayer(wh, other, { tables: ['eligibility'], sourceFiles: ['more.csv'] }),
-      ).rejects.toThrow(/pseudonymized with another key \(fingerprint [0-9a-f]{16}, this key [0-9a-f]{16}\)/);
+      await expect(loadPseudonymized(wh, {}, { mode: 'append', extra: more, key: other })).rejects.toThrow(
+        /pseudonymized with another key \(fingerprint [0-9a-f]{16}, this key [0-9a-f]{16}\)/,
+      );
       // Raw rows beside tokenized ones are refused too: they could never join.
       await wh.run(
         "INSERT INTO input.medical_claim (claim_id, claim_line_number, claim_type, person_id, member_id, payer, plan, claim_start_date, claim_end_date, paid_amount, charge_amount, claim_status, _source_file) VALUES ('C1', 1, 'professional', 'P001', 'M001', 'Acme', 'Gold', '2024-03-01', '2024-03-01', 1, 1, 'paid', 'c.csv')",
       );
-      await expect(pseudonymizeInputLayer(wh, KEY, { tables: ['eligibility'] })).rejects.toThrow(
+      await expect(loadPseudonymized(wh, { eligibility: [member('P001', 'M001', 'Ann')] })).rejects.toThrow(
         /input\.medical_claim holds identifiers that were never pseudonymized \(1 rows\)/,
       );
     } finally {
@@ -274,16 +393,19 @@ describe('pseudonymizeInputLayer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'claimlens-gov-'));
     dirs.push(dir);
     const path = join(dir, 'wh.duckdb');
-    const wh = await testWarehouse(
-      { eligibility: [member('PERSON-RAW-0001', 'MEMBER-RAW-0001', 'Zebulon')] },
-      { path },
-    );
-    await pseudonymizeInputLayer(wh, KEY);
-    await wh.close();
+    const input = inputDir({
+      'eligibility.csv': csvOf([member('PERSON-RAW-0001', 'MEMBER-RAW-0001', 'Zebulon')]),
+    });
+    dirs.push(input);
+    await loadDirectory(path, input, {
+      requireTables: false,
+      pseudonymize: { key: KEY, directIdentifiers: 'restrict' },
+    });
     const bytes = Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
     expect(bytes.indexOf(KEY)).toBe(-1);
     expect(bytes.indexOf(Buffer.from(KEY.toString('hex')))).toBe(-1);
     expect(bytes.indexOf(Buffer.from('PERSON-RAW-0001'))).toBe(-1);
+    expect(bytes.indexOf(Buffer.from('MEMBER-RAW-0001'))).toBe(-1);
     expect(bytes.indexOf(Buffer.from('Zebulon'))).toBeGreaterThan(-1); // restricted, by design
     expect(bytes.indexOf(Buffer.from(tokenOf(KEY, 'person', 'PERSON-RAW-0001')))).toBeGreaterThan(-1);
   });

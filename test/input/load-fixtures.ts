@@ -34,6 +34,16 @@ export function claimsCsv(rows: Record<string, string>[], extra: string[] = []):
   return [columns.join(','), ...lines].join('\n');
 }
 
+/** A CSV of `rows` under the union of their keys, fields quoted where they need it; null is empty. */
+export function csvOf(rows: readonly Record<string, string | number | boolean | null>[]): string {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const field = (v: string | number | boolean | null | undefined) => {
+    const text = v === null || v === undefined ? '' : String(v);
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => field(r[c])).join(','))].join('\n');
+}
+
 /** Writes `files` (relative path → content) into a new temporary directory and returns it. */
 export function inputDir(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'claimlens-load-'));
