@@ -584,7 +584,9 @@ async function insertPart(
     `{'record': CAST(${recordJson(present, shown)} AS VARCHAR), ` +
     `'broken': ${brokenRulesList(checks, (name) => shown(byName.get(name)!))}}`;
   const out = [
-    ...stored.map((c) => (part.text.has(c.name) && !direct.has(c.name) ? (token.get(c.name) ?? tCol(c)) : 'NULL')),
+    ...stored.map((c) =>
+      part.text.has(c.name) && !direct.has(c.name) ? (token.get(c.name) ?? tCol(c)) : 'NULL',
+    ),
     literal(part.part.sourceFile),
     expressionLine ? '_line' : 'NULL',
     `TIMESTAMP ${literal(ctx.loadedAt)}`,
