@@ -183,8 +183,9 @@ export async function loadDirectory(
   // tail of blocks DuckDB writes, which it does not clear (it holds whatever the process's memory
   // held: the raw text the load read; duckdb/duckdb#23382). The finished file is rewritten by a
   // fresh instance, which holds the live data only (docs/governance.md).
-  return withStagedWarehouse(warehousePath, (wh) => executeLoad(wh, plan, options), open, {
-    rewrite: options.pseudonymize !== undefined,
+  const rewrite = options.pseudonymize !== undefined;
+  return withStagedWarehouse(warehousePath, (wh) => executeLoad(wh, plan, options, rewrite), open, {
+    rewrite,
   });
 }
 
@@ -253,11 +254,22 @@ async function recordSource(
   }
 }
 
-async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions): Promise<LoadReport> {
+/**
+ * `rewritten`: the staged file is rewritten after the load (withStagedWarehouse's `rewrite`), which
+ * compresses every column again, so the load writes its strings uncompressed: 1M load 10.6-10.8 s
+ * against 11.3-11.7 s, the same final file (112.7 MB against 113.3 MB).
+ */
+async function executeLoad(
+  wh: Warehouse,
+  plan: LoadPlan,
+  options: LoadOptions,
+  rewritten = false,
+): Promise<LoadReport> {
   const started = Date.now();
   const progress = options.onProgress ?? (() => undefined);
   const loadedAt = new Date(started).toISOString().replace('T', ' ').replace('Z', '');
   await ensureInputTables(wh);
+  if (rewritten) await wh.run("SET disabled_compression_methods = 'fsst,dictionary,dict_fsst'");
   const last = await wh.one<{ id: number | null }>(`SELECT max(load_id) AS id FROM ${LOAD_LOG_TABLE}`);
   const loadId = (last?.id ?? 0) + 1;
 
@@ -346,6 +358,7 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
     for (const parts of opened.values()) for (const p of parts) await p.cleanup().catch(() => undefined);
     await wh.run('RESET preserve_insertion_order').catch(() => undefined);
     await wh.run('RESET disabled_optimizers').catch(() => undefined);
+    await wh.run('RESET disabled_compression_methods').catch(() => undefined);
   }
 }
 
