@@ -225,7 +225,7 @@ export class LoadTokens {
       await wh.run(
         `INSERT INTO ${target} SELECT DISTINCT ${select.join(', ')} FROM ${part.relation} ${joins} ` +
           `WHERE ${anyDirect} EXCEPT SELECT ${cols.map(ident).join(', ')} FROM ${target}`,
-        this.params,
+        token.size > 0 ? this.params : [],
       );
     }
     const after = (await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${target}`))?.n ?? 0;

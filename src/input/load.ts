@@ -183,9 +183,8 @@ export async function loadDirectory(
   // tail of blocks DuckDB writes, which it does not clear (it holds whatever the process's memory
   // held: the raw text the load read; duckdb/duckdb#23382). The finished file is rewritten by a
   // fresh instance, which holds the live data only (docs/governance.md).
-  const rewrite = options.pseudonymize !== undefined;
-  return withStagedWarehouse(warehousePath, (wh) => executeLoad(wh, plan, options, rewrite), open, {
-    rewrite,
+  return withStagedWarehouse(warehousePath, (wh) => executeLoad(wh, plan, options), open, {
+    rewrite: options.pseudonymize !== undefined,
   });
 }
 
@@ -254,22 +253,11 @@ async function recordSource(
   }
 }
 
-/**
- * `rewritten`: the staged file is rewritten after the load (withStagedWarehouse's `rewrite`), which
- * compresses every column again, so the load writes its strings uncompressed: 1M load 10.6-10.8 s
- * against 11.3-11.7 s, the same final file (112.7 MB against 113.3 MB).
- */
-async function executeLoad(
-  wh: Warehouse,
-  plan: LoadPlan,
-  options: LoadOptions,
-  rewritten = false,
-): Promise<LoadReport> {
+async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions): Promise<LoadReport> {
   const started = Date.now();
   const progress = options.onProgress ?? (() => undefined);
   const loadedAt = new Date(started).toISOString().replace('T', ' ').replace('Z', '');
   await ensureInputTables(wh);
-  if (rewritten) await wh.run("SET disabled_compression_methods = 'fsst,dictionary,dict_fsst'");
   const last = await wh.one<{ id: number | null }>(`SELECT max(load_id) AS id FROM ${LOAD_LOG_TABLE}`);
   const loadId = (last?.id ?? 0) + 1;
 
@@ -294,7 +282,11 @@ async function executeLoad(
         wh,
         options.pseudonymize.key,
         options.pseudonymize.directIdentifiers,
-        plan.detected.tables.map((t) => ({ spec: tableSpec(t.table), parts: opened.get(t.table)! })),
+        plan.detected.tables.map((t) => ({
+          spec: tableSpec(t.table),
+          // The rows read again without recording rejects: the insert's scan records them once.
+          parts: opened.get(t.table)!.map((p) => ({ relation: p.rescan, text: p.text })),
+        })),
         plan.mode === 'append' ? [...opened.values()].flat().map((p) => p.part.sourceFile) : undefined,
       );
     }
@@ -358,7 +350,6 @@ async function executeLoad(
     for (const parts of opened.values()) for (const p of parts) await p.cleanup().catch(() => undefined);
     await wh.run('RESET preserve_insertion_order').catch(() => undefined);
     await wh.run('RESET disabled_optimizers').catch(() => undefined);
-    await wh.run('RESET disabled_compression_methods').catch(() => undefined);
   }
 }
 
@@ -566,8 +557,9 @@ async function shapeTable(ctx: TableLoadContext): Promise<Set<string>> {
 }
 
 /**
- * Inserts every row of one part in a single scan: typed values, lineage, and for rows that break a
- * rule their raw text as JSON (listed in detail afterwards, only for those rows). Returns the rows read.
+ * Inserts every row of one part in a single scan: typed values (identifiers as tokens when
+ * pseudonymizing), lineage, and for rows that break a rule their record and the rules they break
+ * (computed only for those rows; quarantineSuspects lists them). Returns the rows read.
  */
 async function insertPart(
   ctx: TableLoadContext,

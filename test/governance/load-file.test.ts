@@ -47,6 +47,19 @@ function rawIds(file = path): { rawPersons: number; rawMembers: number; rawSsns:
 
 const NONE = { rawPersons: 0, rawMembers: 0, rawSsns: 0 };
 
+async function freeBlocks(file = path): Promise<number> {
+  const wh = await Warehouse.open(file, { readOnly: true });
+  try {
+    const size = await wh.one<{ free_blocks: number; used_blocks: number }>(
+      'SELECT free_blocks, used_blocks FROM pragma_database_size()',
+    );
+    expect(size!.used_blocks).toBeGreaterThan(0);
+    return size!.free_blocks;
+  } finally {
+    await wh.close();
+  }
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'claimlens-load-file-'));
   const book = join(dir, 'book');
@@ -72,6 +85,10 @@ describe('a pseudonymized load', () => {
     expect(rawIds()).toEqual(NONE);
   });
 
+  it('holds no freed blocks: the file was rewritten with its live data only', async () => {
+    expect(await freeBlocks()).toBe(0);
+  });
+
   it('leaves none either when it loads into an existing warehouse', async () => {
     await loadDirectory(path, join(dir, 'book'), {
       pseudonymize: { key: KEY, directIdentifiers: 'restrict' },
@@ -88,6 +105,7 @@ describe('a pseudonymized load', () => {
       pseudonymize: { key: KEY, directIdentifiers: 'restrict' },
     });
     expect(rawIds(other)).toEqual(NONE);
+    expect(await freeBlocks(other)).toBe(0);
   });
 
   it('keeps every row on its source line: the token lookups stream the file in order', async () => {
