@@ -277,7 +277,7 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
       }
     }
     if (options.pseudonymize) {
-      progress({ table: '*', message: 'pseudonymizing identifier columns' });
+      progress({ table: '*', message: 'pseudonymizing: token maps from the eligibility files' });
       tokens = await LoadTokens.open(
         wh,
         options.pseudonymize.key,
