@@ -33,15 +33,18 @@ export interface PseudonymizeReport {
   tables: TablePseudonymization[];
 }
 
-/** Identifier columns of a table with their token family; a new identifier column must get a family. */
+/** The token family of an identifier column; a new identifier column must get one. */
+function tokenFamily(table: string, column: string): TokenFamily {
+  const family = familyOf(column);
+  if (!family) throw new Error(`identifier column ${table}.${column} has no token family in hmac.ts`);
+  return family;
+}
+
+/** Identifier columns of a table with their token family. */
 export function identifierColumns(spec: TableSpec): { name: string; family: TokenFamily }[] {
   return spec.columns
     .filter((c) => c.phi === 'identifier')
-    .map((c) => {
-      const family = familyOf(c.name);
-      if (!family) throw new Error(`identifier column ${spec.name}.${c.name} has no token family in hmac.ts`);
-      return { name: c.name, family };
-    });
+    .map((c) => ({ name: c.name, family: tokenFamily(spec.name, c.name) }));
 }
 
 export function directColumns(spec: TableSpec): string[] {
@@ -186,8 +189,7 @@ export class LoadTokens {
     const token = new Map<string, string>();
     for (const c of present) {
       if (c.phi !== 'identifier') continue;
-      const family = familyOf(c.name);
-      if (!family) throw new Error(`identifier column ${c.name} has no token family in hmac.ts`);
+      const family = tokenFamily('input', c.name);
       const text = textOf(c);
       const inRow = tokenSql(text, family);
       if (!this.seeded.has(family)) {

@@ -311,20 +311,26 @@ async function executeLoad(wh: Warehouse, plan: LoadPlan, options: LoadOptions):
     await recordSource(wh, loadId, loadedAt, plan, options, tokens);
     let pseudonymization: PseudonymizeReport | undefined;
     if (tokens) {
+      const quarantined = new Map(
+        (
+          await wh.all<{ table_name: string; n: number }>(
+            `SELECT table_name, count(*) AS n FROM ${QUARANTINE_TABLE} WHERE load_id = ? GROUP BY table_name`,
+            [loadId],
+          )
+        ).map((r) => [r.table_name, r.n]),
+      );
       const loaded: PseudonymizedTable[] = [];
       for (const t of tables) {
-        const names = tableSpec(t.table).columns.map((c) => c.name);
+        const spec = tableSpec(t.table);
         const virtual = await virtualColumns(wh, t.table);
         const parts = opened.get(t.table)!;
-        const quarantined = await wh.one<{ n: number }>(
-          `SELECT count(*) AS n FROM ${QUARANTINE_TABLE} WHERE load_id = ? AND table_name = ?`,
-          [loadId, t.table],
-        );
         loaded.push({
-          spec: tableSpec(t.table),
+          spec,
           rows: t.rowsLoaded,
-          columns: names.filter((c) => !virtual.has(c) || parts.some((p) => p.text.has(c))),
-          quarantineRows: quarantined?.n ?? 0,
+          columns: spec.columns
+            .map((c) => c.name)
+            .filter((c) => !virtual.has(c) || parts.some((p) => p.text.has(c))),
+          quarantineRows: quarantined.get(t.table) ?? 0,
         });
       }
       pseudonymization = await tokens.finish(wh, loaded);
