@@ -59,13 +59,35 @@
 -- CR rows correct earlier remittances rather than adjudicate. CARC 23 (prior payer's adjudication,
 -- COB accounting) and 133 (disposition pending) pay 0 without denying anything, so they are not
 -- denials although their root cause is other.
-WITH all_line AS (
+--
+-- Memory: a CTE read more than once is materialized by DuckDB (every column, uncompressed, several GB
+-- at 10M lines), so the CTEs read twice are NOT MATERIALIZED (cheap scans, computed again) and the
+-- wide line and the per-line aggregates are each read once, streaming into the final joins.
+WITH line AS (
   SELECT
-    m.*,
+    m.claim_id,
+    m.claim_line_number,
+    m.claim_type,
+    m.person_id,
+    m.payer,
+    m.plan,
+    m.claim_start_date,
+    m.claim_end_date,
+    m.service_month,
+    m.submission_date,
     coalesce(m.submission_date, m.claim_end_date) AS billed_date,
+    m.hcpcs_code,
+    m.claim_status,
+    m.paid_date,
+    m.charge_amount,
+    m.paid_amount,
+    m.allowed_amount,
+    coalesce(m.coinsurance_amount, 0) + coalesce(m.copayment_amount, 0) + coalesce(m.deductible_amount, 0)
+      AS member_cost_share,
+    m.bill_type_code,
     -- Knowable at submission: a claim for the same service was already sent on an earlier day
-    -- (reversed claims included: they were sent too). Same-day claims cannot be ordered, so they
-    -- never count as each other's duplicate.
+    -- (reversed claims included: they were sent too, so the window runs before the filter below).
+    -- Same-day claims cannot be ordered, so they never count as each other's duplicate.
     coalesce(
       m.hcpcs_code IS NOT NULL
         AND min(coalesce(m.submission_date, m.claim_end_date)) OVER (
@@ -76,34 +98,14 @@ WITH all_line AS (
   FROM staging.medical_claim AS m
 ),
 
-line AS (
-  SELECT
-    l.claim_id,
-    l.claim_line_number,
-    l.claim_type,
-    l.person_id,
-    l.payer,
-    l.plan,
-    l.claim_start_date,
-    l.claim_end_date,
-    l.service_month,
-    l.submission_date,
-    l.billed_date,
-    l.hcpcs_code,
-    l.claim_status,
-    l.paid_date,
-    l.charge_amount,
-    l.paid_amount,
-    l.allowed_amount,
-    coalesce(l.coinsurance_amount, 0) + coalesce(l.copayment_amount, 0) + coalesce(l.deductible_amount, 0)
-      AS member_cost_share,
-    l.duplicate_of_earlier,
-    l.duplicate_of_earlier OR coalesce(right(l.bill_type_code, 1) IN ('7', '8'), false) AS resubmission
-  FROM all_line AS l
-  WHERE l.claim_status <> 'reversed'
+-- The lines adjustments are spread over: reversed lines are voids.
+line_charge AS NOT MATERIALIZED (
+  SELECT claim_id, claim_line_number, charge_amount
+  FROM staging.medical_claim
+  WHERE claim_status <> 'reversed'
 ),
 
-adj AS (
+adj AS NOT MATERIALIZED (
   SELECT
     a.claim_id,
     a.claim_line_number,
@@ -114,7 +116,10 @@ adj AS (
     a.rarc_code,
     a.adjustment_amount,
     coalesce(c.root_cause, 'other') AS root_cause,
-    c.preventable_at_submission AS preventable
+    c.preventable_at_submission AS preventable,
+    a.adjustment_group_code IN ('CO', 'PI', 'OA')
+      AND coalesce(c.root_cause, 'other') NOT IN ('contractual', 'patient_responsibility')
+      AND a.carc_code NOT IN ('23', '133') AS is_denial
   FROM staging.claim_adjustment AS a
   LEFT JOIN codes.carc AS c ON c.code = a.carc_code
   WHERE a.adjustment_group_code <> 'CR'
@@ -125,12 +130,12 @@ adj AS (
 -- claim charged nothing). Claim totals are only needed for claims that have such adjustments.
 claim_total AS (
   SELECT claim_id, sum(charge_amount) AS claim_charge, count(*) AS claim_lines
-  FROM line
+  FROM line_charge
   WHERE claim_id IN (SELECT claim_id FROM adj WHERE claim_line_number = 0)
   GROUP BY claim_id
 ),
 
-line_adj AS (
+line_adj AS NOT MATERIALIZED (
   SELECT
     a.claim_id,
     a.claim_line_number,
@@ -141,10 +146,11 @@ line_adj AS (
     a.rarc_code,
     a.root_cause,
     a.preventable,
+    a.is_denial,
     false AS claim_level,
     CAST(a.adjustment_amount AS DOUBLE PRECISION) AS amount
   FROM adj AS a
-  JOIN line AS l ON l.claim_id = a.claim_id AND l.claim_line_number = a.claim_line_number
+  JOIN line_charge AS l ON l.claim_id = a.claim_id AND l.claim_line_number = a.claim_line_number
   UNION ALL
   SELECT
     l.claim_id,
@@ -156,23 +162,15 @@ line_adj AS (
     a.rarc_code,
     a.root_cause,
     a.preventable,
+    a.is_denial,
     true AS claim_level,
     CAST(a.adjustment_amount AS DOUBLE PRECISION)
       * CASE WHEN t.claim_charge > 0 THEN CAST(l.charge_amount AS DOUBLE PRECISION) / CAST(t.claim_charge AS DOUBLE PRECISION) ELSE 1.0 / t.claim_lines END
       AS amount
   FROM adj AS a
-  JOIN line AS l ON l.claim_id = a.claim_id
+  JOIN line_charge AS l ON l.claim_id = a.claim_id
   JOIN claim_total AS t ON t.claim_id = a.claim_id
   WHERE a.claim_line_number = 0
-),
-
-classified AS (
-  SELECT
-    *,
-    group_code IN ('CO', 'PI', 'OA')
-      AND root_cause NOT IN ('contractual', 'patient_responsibility')
-      AND carc_code NOT IN ('23', '133') AS is_denial
-  FROM line_adj
 ),
 
 line_remit AS (
@@ -186,7 +184,7 @@ line_remit AS (
     sum(CASE WHEN root_cause = 'contractual' AND group_code <> 'PR' THEN amount ELSE 0 END) AS contractual,
     sum(CASE WHEN group_code = 'PR' THEN amount ELSE 0 END) AS patient_resp,
     bool_or(group_code = 'PR') AS has_pr
-  FROM classified
+  FROM line_adj
   GROUP BY claim_id, claim_line_number, remit_date
 ),
 
@@ -200,7 +198,6 @@ first_remit AS (
     count(*) AS remit_count,
     min(remit_date) AS first_remit_date,
     max(remit_date) AS last_remit_date,
-    min(CASE WHEN has_denial THEN remit_date END) AS first_denial_date,
     bool_or(has_denial) AS has_denial_adjustment,
     sum(contractual) AS contractual,
     sum(patient_resp) AS patient_resp,
@@ -213,29 +210,30 @@ first_remit AS (
 ),
 
 -- The primary denial: the largest denial adjustment of the earliest remittance that has one
--- (line-level before claim-level, then CAS order), so each denied line counts under one CARC.
+-- (line-level before claim-level, then CAS order), so each denied line counts under one CARC. Read
+-- from the denial adjustments alone (the filter reaches the scan of claim_adjustment), a small share
+-- of the rows.
 primary_denial AS (
   SELECT
-    c.claim_id,
-    c.claim_line_number,
-    c.group_code,
-    c.carc_code,
-    c.rarc_code,
-    c.root_cause,
-    c.preventable,
+    claim_id,
+    claim_line_number,
+    group_code,
+    carc_code,
+    rarc_code,
+    root_cause,
+    preventable,
     row_number() OVER (
-      PARTITION BY c.claim_id, c.claim_line_number
-      ORDER BY c.amount DESC, c.claim_level, c.adjustment_sequence, c.carc_code
+      PARTITION BY claim_id, claim_line_number
+      ORDER BY remit_date, amount DESC, claim_level, adjustment_sequence, carc_code
     ) AS pick
-  FROM classified AS c
-  JOIN first_remit AS s
-    ON s.claim_id = c.claim_id AND s.claim_line_number = c.claim_line_number AND c.remit_date = s.first_denial_date
-  WHERE c.is_denial
+  FROM line_adj
+  WHERE is_denial
 ),
 
 joined AS (
   SELECT
     l.*,
+    l.duplicate_of_earlier OR coalesce(right(l.bill_type_code, 1) IN ('7', '8'), false) AS resubmission,
     f.claim_id IS NOT NULL AS has_remit,
     coalesce(f.remit_count, 0) AS remit_count,
     f.first_remit_date,
@@ -262,6 +260,7 @@ joined AS (
   LEFT JOIN intermediate.service_category AS s
     ON s.claim_id = l.claim_id AND s.claim_line_number = l.claim_line_number
   JOIN intermediate.rcm_expected_rate AS r ON r.payer = l.payer
+  WHERE l.claim_status <> 'reversed'
 ),
 
 state AS (

@@ -27,7 +27,9 @@ WITH line AS (
   FROM staging.medical_claim
 ),
 
-flagged AS (
+-- Read three times (claim signals, institutional and professional lines): NOT MATERIALIZED keeps
+-- DuckDB from holding every line's flags in memory; each reader scans again with its claim type.
+flagged AS NOT MATERIALIZED (
   SELECT
     *,
     coalesce(hcpcs IN ('99281', '99282', '99283', '99284', '99285', 'G0380', 'G0381', 'G0382', 'G0383', 'G0384'), false)

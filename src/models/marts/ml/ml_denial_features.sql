@@ -80,7 +80,9 @@ WITH auth_rule (first_code, last_code, rule) AS (
 
 -- The lines as denial_remit_line has them (reversed lines left out) with the few submitted fields
 -- it does not carry. Starting from denial_remit_line rather than joining it to the staging lines
--- keeps the wide side of the join out of its hash table.
+-- keeps the wide side of the join out of its hash table. Read once, by the final select: the
+-- lookups below read the narrow `scored` instead, because DuckDB materializes a CTE read more than
+-- once with every column in memory (this join's 25 columns: GBs at 10M lines).
 line AS (
   SELECT
     d.claim_id,
@@ -105,9 +107,7 @@ line AS (
     d.initially_denied,
     d.service_category,
     d.duplicate_of_earlier,
-    c.claim_line_count,
-    coalesce(d.hcpcs_code ~ '^[0-9]{5}$', false) AS cpt_numeric,
-    coalesce(d.hcpcs_code ~ '^[A-Z][0-9]{4}$', false) AS level2
+    c.claim_line_count
   FROM intermediate.denial_remit_line AS d
   JOIN staging.medical_claim AS m ON m.claim_id = d.claim_id AND m.claim_line_number = d.claim_line_number
   -- A grouped count joined by claim: as a window over the join it sorted every line.
@@ -116,12 +116,26 @@ line AS (
   ) AS c ON c.claim_id = d.claim_id
 ),
 
+-- The lines' own columns the lookups need, scanned again by each (NOT MATERIALIZED).
+scored AS NOT MATERIALIZED (
+  SELECT
+    claim_id,
+    claim_line_number,
+    person_id,
+    payer,
+    claim_start_date,
+    coalesce(submission_date, claim_start_date) AS event_date,
+    hcpcs_code,
+    coalesce(hcpcs_code ~ '^[0-9]{5}$', false) OR coalesce(hcpcs_code ~ '^[A-Z][0-9]{4}$', false) AS rule_shaped
+  FROM intermediate.denial_remit_line
+),
+
 auth AS (
   SELECT DISTINCT l.claim_id, l.claim_line_number
-  FROM line AS l
+  FROM scored AS l
   JOIN auth_rule AS r
     ON l.hcpcs_code BETWEEN r.first_code AND r.last_code
-    AND (l.cpt_numeric OR l.level2)
+    AND l.rule_shaped
     AND left(l.hcpcs_code, 1) = left(r.first_code, 1)
 ),
 
@@ -133,7 +147,7 @@ denial_event AS (
   WHERE initially_denied
   UNION ALL
   SELECT person_id, event_date, 0, claim_id, claim_line_number
-  FROM line
+  FROM scored
 ),
 
 prior_denials AS (
@@ -158,7 +172,7 @@ person AS (
 -- EXISTS in the select list, which PostgreSQL would run once per line.
 enrolled AS (
   SELECT DISTINCT l.claim_id, l.claim_line_number
-  FROM line AS l
+  FROM scored AS l
   JOIN staging.eligibility AS e
     ON e.person_id = l.person_id
     AND e.payer = l.payer

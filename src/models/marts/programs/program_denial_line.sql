@@ -17,7 +17,9 @@
 -- test not_null: claim_id, claim_line_number, carc_code, payer, first_remit_date, charge_amount, expected_rate, expected_basis, expected_payment
 -- test accepted_values: expected_basis in (contract, observed, charge)
 
-WITH adj AS (
+-- A CTE read twice is materialized by DuckDB with every column in memory: `adj` and `line_key`
+-- are plain scans, cheaper to read again (NOT MATERIALIZED), and the wide `line` is read once.
+WITH adj AS NOT MATERIALIZED (
   SELECT claim_id, claim_line_number, carc_code, remit_date, adjustment_amount
   FROM staging.claim_adjustment
   WHERE adjustment_group_code <> 'CR'
@@ -31,6 +33,12 @@ line AS (
   FROM staging.medical_claim AS m
   LEFT JOIN intermediate.rcm_person AS p ON p.person_id = m.person_id
   WHERE m.claim_status <> 'reversed'
+),
+
+line_key AS NOT MATERIALIZED (
+  SELECT claim_id, claim_line_number
+  FROM staging.medical_claim
+  WHERE claim_status <> 'reversed'
 ),
 
 -- Adjustments are summed per line and CARC before the claim lines' wide columns join them, so the
@@ -55,7 +63,7 @@ hit_key AS (
   UNION ALL
   SELECT l.claim_id, l.claim_line_number, c.carc_code, c.remit_date, NULL AS amount
   FROM claim_hit AS c
-  JOIN line AS l ON l.claim_id = c.claim_id
+  JOIN line_key AS l ON l.claim_id = c.claim_id
 ),
 
 hit AS (

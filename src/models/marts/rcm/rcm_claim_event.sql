@@ -24,7 +24,9 @@
 -- column patient_paid: Patient payments applied to the claim that day (input.payment, payment_source patient).
 -- test not_null: claim_id, event_date, payer, billed_date, claims, claim_lines, initially_denied_lines, clean_claim, charges, expected_allowed, expected_payment, payer_open, payer_paid, contractual, denial_write_off, patient_billed, patient_paid
 
-WITH line AS (
+-- NOT MATERIALIZED: read three times, the CTE would otherwise be materialized by DuckDB with every
+-- column in memory; scanning the table again is cheaper.
+WITH line AS NOT MATERIALIZED (
   SELECT * FROM intermediate.denial_remit_line
 ),
 
