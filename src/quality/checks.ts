@@ -17,7 +17,9 @@ const icd = (e: string) => `upper(replace(trim(${e}), '.', ''))`;
 
 const ENROLLED = `r.person_id IN (SELECT person_id FROM ${T.eligibility})`;
 
-const DIAGNOSIS_COLUMNS = Array.from({ length: 25 }, (_, i) => `(r.diagnosis_code_${i + 1})`).join(', ');
+/** One query per diagnosis column (diagnosis_code_1..25), combined with `setOp`. */
+const diagnosisColumns = (query: (column: string) => string, setOp: 'UNION' | 'UNION ALL') =>
+  Array.from({ length: 25 }, (_, i) => query(`diagnosis_code_${i + 1}`)).join(`\n  ${setOp}\n  `);
 
 const NPI_CHECKS: { id: string; table: InputTableName; column: string; what: string }[] = [
   { id: 'invalid_rendering_npi', table: 'medical_claim', column: 'rendering_npi', what: 'Rendering NPI' },
@@ -254,7 +256,7 @@ const medicalClaimChecks: QualityCheck[] = [
     action:
       'Check whether the claims are resubmissions; if so keep one (mark the other reversed) so cost is not counted twice.',
     source: 'Exact-duplicate edit (CARC 18: exact duplicate claim/service)',
-    failing: `WITH line AS (
+    failing: `WITH line AS NOT MATERIALIZED (
   SELECT r._source_file, r._source_line, r.claim_id, r.person_id,
          coalesce(r.claim_line_start_date, r.claim_start_date) AS service_date,
          r.hcpcs_code, r.charge_amount, r.billing_npi
@@ -310,11 +312,15 @@ FROM line JOIN dup
     action:
       'Fix the birth date in eligibility or the person_id of the claim (newborn claims under the mother?).',
     source: 'Logical: services follow birth',
-    ...rowRule(
-      'medical_claim',
-      `NOT EXISTS (SELECT 1 FROM ${T.eligibility} AS e WHERE e.person_id = r.person_id AND e.birth_date <= r.claim_start_date)`,
-      ENROLLED,
-    ),
+    // No eligibility row of the person has a birth date on or before the service: the earliest
+    // birth date is after it, or none is given. The join to the person's earliest birth date keeps
+    // the check to enrolled persons, as the scope says.
+    failing: `SELECT r._source_file, r._source_line
+FROM ${T.medical_claim} AS r
+JOIN (SELECT person_id, min(birth_date) AS birth_date FROM ${T.eligibility} GROUP BY person_id) AS e
+  ON e.person_id = r.person_id
+WHERE NOT coalesce(e.birth_date <= r.claim_start_date, false)`,
+    checked: `SELECT count(*) FROM ${T.medical_claim} AS r WHERE ${ENROLLED}`,
   },
   {
     id: 'service_after_death',
@@ -377,9 +383,9 @@ FROM ${T.medical_claim} AS r
 JOIN adj ON adj.claim_id = r.claim_id AND adj.claim_line_number = r.claim_line_number
 WHERE r.claim_status IN ('paid', 'partially_paid', 'denied') AND r.charge_amount - r.paid_amount <> adj.adjusted`,
     checked: `SELECT count(*) FROM ${T.medical_claim} AS r
-WHERE r.claim_status IN ('paid', 'partially_paid', 'denied')
-  AND EXISTS (SELECT 1 FROM ${T.claim_adjustment} AS a
-              WHERE a.claim_id = r.claim_id AND a.claim_line_number = r.claim_line_number)`,
+JOIN (SELECT DISTINCT claim_id, claim_line_number FROM ${T.claim_adjustment}) AS a
+  ON a.claim_id = r.claim_id AND a.claim_line_number = r.claim_line_number
+WHERE r.claim_status IN ('paid', 'partially_paid', 'denied')`,
   },
 ];
 
@@ -395,13 +401,15 @@ const medicalCodesetChecks: QualityCheck[] = [
       'Check the code version (ICD-9 codes need diagnosis_code_type icd-9-cm) and typos; grouping drops unknown codes.',
     source: 'CDC/CMS ICD-10-CM code files (order file)',
     codesets: ['icd10cm'],
-    failing: `WITH dx AS (
-  SELECT r.claim_id, r.claim_line_number, ${icd('d.code')} AS code
-  FROM ${T.medical_claim} AS r CROSS JOIN LATERAL (VALUES ${DIAGNOSIS_COLUMNS}) AS d(code)
-  WHERE d.code IS NOT NULL AND ${ICD10_SCOPE}
+    // The code set is compared with the distinct codes of each diagnosis column (a few thousand)
+    // instead of every diagnosis of every line, and only lines holding an unknown code are looked up
+    // (on a clean book none: the joins then have nothing to probe). One scan per column: a LATERAL
+    // VALUES list of 25 columns became a join on all 25.
+    failing: `WITH unknown AS (
+  SELECT u.code FROM (${diagnosisColumns((c) => `SELECT ${icd(`r.${c}`)} AS code FROM ${T.medical_claim} AS r WHERE r.${c} IS NOT NULL AND ${ICD10_SCOPE}`, 'UNION')}) AS u
+  WHERE NOT EXISTS (SELECT 1 FROM ${codes('icd10cm')} AS c WHERE ${icd('c.code')} = u.code)
 ), bad AS (
-  SELECT DISTINCT dx.claim_id, dx.claim_line_number FROM dx
-  WHERE NOT EXISTS (SELECT 1 FROM ${codes('icd10cm')} AS c WHERE ${icd('c.code')} = dx.code)
+  ${diagnosisColumns((c) => `SELECT r.claim_id, r.claim_line_number FROM ${T.medical_claim} AS r JOIN unknown AS u ON u.code = ${icd(`r.${c}`)} WHERE ${ICD10_SCOPE}`, 'UNION')}
 )
 SELECT r._source_file, r._source_line
 FROM ${T.medical_claim} AS r
@@ -658,12 +666,15 @@ const otherChecks: QualityCheck[] = [
     action:
       'Load the claims the remittances are for, or fix the claim ids (835 CLP01 is the provider claim id).',
     source: 'claimlens contract: claim_adjustment (claim_id, claim_line_number) references medical_claim',
-    ...rowRule(
-      'claim_adjustment',
-      `NOT EXISTS (
-        SELECT 1 FROM ${T.medical_claim} AS m
-        WHERE m.claim_id = r.claim_id AND (r.claim_line_number = 0 OR m.claim_line_number = r.claim_line_number))`,
-    ),
+    // A left join on the line and a lookup of the claim for line 0: the correlated NOT EXISTS with an
+    // OR in it joined every adjustment to every line of its claim. A line matches at most one row
+    // (the load keeps medical_claim unique on its grain), and a matched row is not failing anyway.
+    failing: `SELECT r._source_file, r._source_line
+FROM ${T.claim_adjustment} AS r
+LEFT JOIN ${T.medical_claim} AS m ON m.claim_id = r.claim_id AND m.claim_line_number = r.claim_line_number
+WHERE m.claim_id IS NULL
+  AND (r.claim_line_number <> 0 OR r.claim_id NOT IN (SELECT c.claim_id FROM ${T.medical_claim} AS c))`,
+    checked: `SELECT count(*) FROM ${T.claim_adjustment} AS r`,
   },
   {
     id: 'unknown_carc',
@@ -706,7 +717,9 @@ const otherChecks: QualityCheck[] = [
     source: 'claimlens contract: payment.claim_id references medical_claim.claim_id',
     ...rowRule(
       'payment',
-      `NOT EXISTS (SELECT 1 FROM ${T.medical_claim} AS m WHERE m.claim_id = r.claim_id)`,
+      // NOT IN over a required column (never NULL): a hash lookup, where the correlated NOT EXISTS
+      // was planned as a join of every claim id against itself.
+      `r.claim_id NOT IN (SELECT m.claim_id FROM ${T.medical_claim} AS m)`,
       'r.claim_id IS NOT NULL',
     ),
   },
@@ -735,8 +748,7 @@ SELECT pay._source_file, pay._source_line
 FROM pay JOIN paid ON paid.claim_id = pay.claim_id
 WHERE pay.k = 1 AND pay.received <> paid.paid`,
     checked: `SELECT count(DISTINCT r.claim_id) FROM ${T.payment} AS r
-WHERE r.payment_source = 'payer'
-  AND EXISTS (SELECT 1 FROM ${T.medical_claim} AS m WHERE m.claim_id = r.claim_id)`,
+WHERE r.payment_source = 'payer' AND r.claim_id IN (SELECT m.claim_id FROM ${T.medical_claim} AS m)`,
   },
   {
     id: 'ledger_payer_unknown',
