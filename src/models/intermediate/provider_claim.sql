@@ -15,13 +15,19 @@
 -- test accepted_values: provider_role in (rendering, billing, prescribing)
 
 -- Each line once per role it names a provider in: rendering and billing on medical lines,
--- prescribing on pharmacy fills.
+-- prescribing on pharmacy fills. One scan per role (a LATERAL VALUES list of the two NPIs was
+-- planned as a join of the lines back to themselves on both NPIs).
 WITH role_line AS (
-  SELECT r.provider_role, r.npi, m.claim_id, m.payer, m.plan, m.person_id,
-         m.claim_start_date AS service_date, m.charge_amount, m.paid_amount
-  FROM staging.medical_claim AS m
-  CROSS JOIN LATERAL (VALUES ('rendering', m.rendering_npi), ('billing', m.billing_npi)) AS r(provider_role, npi)
-  WHERE m.claim_status <> 'reversed'
+  SELECT 'rendering' AS provider_role, rendering_npi AS npi, claim_id, payer, plan, person_id,
+         claim_start_date AS service_date, charge_amount, paid_amount
+  FROM staging.medical_claim
+  WHERE claim_status <> 'reversed'
+
+  UNION ALL
+
+  SELECT 'billing', billing_npi, claim_id, payer, plan, person_id, claim_start_date, charge_amount, paid_amount
+  FROM staging.medical_claim
+  WHERE claim_status <> 'reversed'
 
   UNION ALL
 

@@ -9,19 +9,76 @@
 -- Distinct codes per person and day first, then an equi-join on the 3-character category (every
 -- prefix in the set has at least 3 characters) with the prefix test on top: this keeps the join
 -- linear in claim lines instead of lines x prefixes.
-WITH code AS (
-  SELECT DISTINCT m.person_id, coalesce(m.claim_line_start_date, m.claim_start_date) AS service_date, u.code
-  FROM staging.medical_claim AS m
-  CROSS JOIN LATERAL (VALUES
-      (m.diagnosis_code_1), (m.diagnosis_code_2), (m.diagnosis_code_3), (m.diagnosis_code_4), (m.diagnosis_code_5),
-      (m.diagnosis_code_6), (m.diagnosis_code_7), (m.diagnosis_code_8), (m.diagnosis_code_9), (m.diagnosis_code_10),
-      (m.diagnosis_code_11), (m.diagnosis_code_12), (m.diagnosis_code_13), (m.diagnosis_code_14), (m.diagnosis_code_15),
-      (m.diagnosis_code_16), (m.diagnosis_code_17), (m.diagnosis_code_18), (m.diagnosis_code_19), (m.diagnosis_code_20),
-      (m.diagnosis_code_21), (m.diagnosis_code_22), (m.diagnosis_code_23), (m.diagnosis_code_24), (m.diagnosis_code_25)
-  ) AS u(code)
-  WHERE m.claim_status <> 'reversed' AND coalesce(m.diagnosis_code_type, 'icd-10-cm') = 'icd-10-cm'
-    AND u.code IS NOT NULL
-    AND coalesce(m.claim_line_start_date, m.claim_start_date) IS NOT NULL
+--
+-- The 25 diagnosis columns are unpivoted by one scan per column (UNION ALL): as a LATERAL VALUES
+-- list DuckDB joined the lines back on all 25 columns, 60% of this model's time.
+WITH dx_line AS NOT MATERIALIZED (
+  SELECT
+    person_id,
+    coalesce(claim_line_start_date, claim_start_date) AS service_date,
+    diagnosis_code_1, diagnosis_code_2, diagnosis_code_3, diagnosis_code_4, diagnosis_code_5,
+    diagnosis_code_6, diagnosis_code_7, diagnosis_code_8, diagnosis_code_9, diagnosis_code_10,
+    diagnosis_code_11, diagnosis_code_12, diagnosis_code_13, diagnosis_code_14, diagnosis_code_15,
+    diagnosis_code_16, diagnosis_code_17, diagnosis_code_18, diagnosis_code_19, diagnosis_code_20,
+    diagnosis_code_21, diagnosis_code_22, diagnosis_code_23, diagnosis_code_24, diagnosis_code_25
+  FROM staging.medical_claim
+  WHERE claim_status <> 'reversed' AND coalesce(diagnosis_code_type, 'icd-10-cm') = 'icd-10-cm'
+    AND coalesce(claim_line_start_date, claim_start_date) IS NOT NULL
+),
+
+code AS (
+  SELECT DISTINCT person_id, service_date, code
+  FROM (
+  SELECT person_id, service_date, diagnosis_code_1 FROM dx_line WHERE diagnosis_code_1 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_2 FROM dx_line WHERE diagnosis_code_2 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_3 FROM dx_line WHERE diagnosis_code_3 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_4 FROM dx_line WHERE diagnosis_code_4 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_5 FROM dx_line WHERE diagnosis_code_5 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_6 FROM dx_line WHERE diagnosis_code_6 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_7 FROM dx_line WHERE diagnosis_code_7 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_8 FROM dx_line WHERE diagnosis_code_8 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_9 FROM dx_line WHERE diagnosis_code_9 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_10 FROM dx_line WHERE diagnosis_code_10 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_11 FROM dx_line WHERE diagnosis_code_11 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_12 FROM dx_line WHERE diagnosis_code_12 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_13 FROM dx_line WHERE diagnosis_code_13 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_14 FROM dx_line WHERE diagnosis_code_14 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_15 FROM dx_line WHERE diagnosis_code_15 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_16 FROM dx_line WHERE diagnosis_code_16 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_17 FROM dx_line WHERE diagnosis_code_17 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_18 FROM dx_line WHERE diagnosis_code_18 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_19 FROM dx_line WHERE diagnosis_code_19 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_20 FROM dx_line WHERE diagnosis_code_20 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_21 FROM dx_line WHERE diagnosis_code_21 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_22 FROM dx_line WHERE diagnosis_code_22 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_23 FROM dx_line WHERE diagnosis_code_23 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_24 FROM dx_line WHERE diagnosis_code_24 IS NOT NULL
+  UNION ALL
+  SELECT person_id, service_date, diagnosis_code_25 FROM dx_line WHERE diagnosis_code_25 IS NOT NULL
+  ) AS u(person_id, service_date, code)
 )
 
 SELECT DISTINCT c.person_id, v.condition, c.service_date
