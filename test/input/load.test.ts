@@ -337,6 +337,34 @@ describe('loadInto: files and errors', () => {
   });
 });
 
+describe('loadInto: order of the tables', () => {
+  it('starts the largest files first and reports the failure of the earliest table in plan order', async () => {
+    // medical_claim is the largest file, eligibility the next, payer the smallest: the two sessions
+    // start medical_claim and eligibility, and payer waits.
+    const claims = claimsCsv(Array.from({ length: 200 }, (_, i) => ({ claim_id: `C${i}` })));
+    const dir = inputDir({
+      'payer.csv': 'payer,payer_type\nacme,commercial',
+      'eligibility.csv': ELIGIBILITY_CSV,
+      'medical_claim.csv': claims,
+    });
+    const started: string[] = [];
+    await loadInto(wh, dir, {
+      onProgress: (e) => {
+        if (!started.includes(e.table)) started.push(e.table);
+      },
+    });
+    expect(started.filter((t) => t !== '*')).toEqual(['medical_claim', 'eligibility', 'payer']);
+
+    // Both tables that start fail; eligibility comes first in plan order, so its error is thrown.
+    const failing = loadInto(wh, dir, {
+      onProgress: (e) => {
+        if (e.table === 'medical_claim' || e.table === 'eligibility') throw new Error(`${e.table} failed`);
+      },
+    });
+    await expect(failing).rejects.toThrow('eligibility failed');
+  });
+});
+
 describe('loadInto: modes', () => {
   it('replace: loading the same directory twice leaves one copy of every row and quarantine row', async () => {
     const dir = inputDir({
