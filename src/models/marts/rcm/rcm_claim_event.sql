@@ -59,11 +59,13 @@ event AS (
     0 AS contractual, 0 AS denial_write_off, 0 AS patient_billed, 0 AS patient_paid
   FROM claim
   UNION ALL
+  -- The line's resolution, with its payment when the payment falls on the same date (most lines):
+  -- one row instead of two, a quarter fewer rows for the aggregate below.
   SELECT
     claim_id,
     resolution_date,
     -expected_payment,
-    0,
+    CASE WHEN coalesce(paid_date, resolution_date) = resolution_date THEN paid_amount ELSE 0 END,
     contractual_adjustment,
     CASE WHEN finally_denied THEN charge_amount ELSE 0 END,
     0,
@@ -71,9 +73,11 @@ event AS (
   FROM line
   WHERE resolution_date IS NOT NULL
   UNION ALL
+  -- Payments on another date than the resolution (or of lines without one).
   SELECT claim_id, coalesce(paid_date, resolution_date), 0, paid_amount, 0, 0, 0, 0
   FROM line
   WHERE paid_amount <> 0 AND coalesce(paid_date, resolution_date) IS NOT NULL
+    AND (resolution_date IS NULL OR paid_date <> resolution_date)
   UNION ALL
   SELECT claim_id, patient_billed_date, 0, 0, 0, 0, patient_billed, 0
   FROM claim
