@@ -139,27 +139,33 @@ auth AS (
     AND left(l.hcpcs_code, 1) = left(r.first_code, 1)
 ),
 
--- The denials a member had, dated when they became known (first adjudication), merged with the
--- lines to score, so a window can count the denials of the 180 days before each line's event_date.
-denial_event AS (
-  SELECT person_id, adjudication_date AS d, 1 AS is_denial, CAST(NULL AS VARCHAR) AS claim_id, CAST(NULL AS INTEGER) AS claim_line_number
-  FROM intermediate.denial_remit_line
-  WHERE initially_denied
-  UNION ALL
-  SELECT person_id, event_date, 0, claim_id, claim_line_number
-  FROM scored
+-- The denials a member had per day, dated when they became known (first adjudication), merged
+-- with the days the member's lines are scored on, so a window over person-days counts the denials of
+-- the 180 days before each day. Lines of one person and day share the count: windowing person-days
+-- instead of lines sorts a third of the rows (10M lines: 6.2 s of the window's sort and frame sums).
+person_day AS (
+  SELECT person_id, d, sum(denials) AS denials
+  FROM (
+    SELECT person_id, adjudication_date AS d, 1 AS denials
+    FROM intermediate.denial_remit_line
+    WHERE initially_denied
+    UNION ALL
+    SELECT person_id, event_date, 0
+    FROM scored
+  ) AS e
+  GROUP BY person_id, d
 ),
 
 prior_denials AS (
   SELECT
-    claim_id,
-    claim_line_number,
-    sum(is_denial) OVER (
+    person_id,
+    d,
+    sum(denials) OVER (
       PARTITION BY person_id
       ORDER BY d
       RANGE BETWEEN INTERVAL '180 days' PRECEDING AND INTERVAL '1 day' PRECEDING
     ) AS prior_denials
-  FROM denial_event
+  FROM person_day
 ),
 
 person AS (
@@ -233,8 +239,7 @@ SELECT
 FROM line AS l
 JOIN intermediate.rcm_expected_rate AS r ON r.payer = l.payer
 LEFT JOIN auth AS a ON a.claim_id = l.claim_id AND a.claim_line_number = l.claim_line_number
-LEFT JOIN prior_denials AS pd
-  ON pd.claim_id = l.claim_id AND pd.claim_line_number = l.claim_line_number
+LEFT JOIN prior_denials AS pd ON pd.person_id = l.person_id AND pd.d = l.event_date
 -- The code-system test sits inside the join key: an extra condition beside it makes the engine
 -- fall back to a nested-loop join.
 LEFT JOIN codes.icd10cm AS x
