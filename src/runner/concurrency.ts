@@ -23,9 +23,10 @@ export interface BookParallelism {
  * every core on a large one. Measured on the 2-core, 24 GB machine at 1M claim lines (models only,
  * bench/README.md): two models at a time with one thread each took 20.9-22.4 s against 23.5-24.6 s
  * with two threads each, and 16% less CPU (a single-threaded hash aggregate or join skips the
- * partitioning and merging a parallel one pays). At 10M two models at a time with one thread each
- * were faster too (models only: 241.3 s against 290.9 s) but peaked at 23.0 GB against 18.1 GB, too
- * close to the machine's 24 GB, so a book that large is built one model at a time.
+ * partitioning and merging a parallel one pays). At 10M, with the buffer pool capped (below), two
+ * models at a time were slower: the whole build 301.2 s and a 10.9 GB peak against 256.4 s and
+ * 10.4 GB one model at a time (before the cap, without it, two at a time had been faster but peaked
+ * at 23.0 GB of the machine's 24), so a book that large is built one model at a time.
  */
 export async function bookParallelism(
   wh: Warehouse,
