@@ -17,9 +17,9 @@ const icd = (e: string) => `upper(replace(trim(${e}), '.', ''))`;
 
 const ENROLLED = `r.person_id IN (SELECT person_id FROM ${T.eligibility})`;
 
-/** One query per diagnosis column (diagnosis_code_1..25), combined with `setOp`. */
-const diagnosisColumns = (query: (column: string) => string, setOp: 'UNION' | 'UNION ALL') =>
-  Array.from({ length: 25 }, (_, i) => query(`diagnosis_code_${i + 1}`)).join(`\n  ${setOp}\n  `);
+/** One query per diagnosis column (diagnosis_code_1..25), combined with UNION (distinct rows). */
+const diagnosisColumns = (query: (column: string) => string) =>
+  Array.from({ length: 25 }, (_, i) => query(`diagnosis_code_${i + 1}`)).join('\n  UNION\n  ');
 
 const NPI_CHECKS: { id: string; table: InputTableName; column: string; what: string }[] = [
   { id: 'invalid_rendering_npi', table: 'medical_claim', column: 'rendering_npi', what: 'Rendering NPI' },
@@ -406,10 +406,10 @@ const medicalCodesetChecks: QualityCheck[] = [
     // (on a clean book none: the joins then have nothing to probe). One scan per column: a LATERAL
     // VALUES list of 25 columns became a join on all 25.
     failing: `WITH unknown AS (
-  SELECT u.code FROM (${diagnosisColumns((c) => `SELECT ${icd(`r.${c}`)} AS code FROM ${T.medical_claim} AS r WHERE r.${c} IS NOT NULL AND ${ICD10_SCOPE}`, 'UNION')}) AS u
+  SELECT u.code FROM (${diagnosisColumns((c) => `SELECT ${icd(`r.${c}`)} AS code FROM ${T.medical_claim} AS r WHERE r.${c} IS NOT NULL AND ${ICD10_SCOPE}`)}) AS u
   WHERE NOT EXISTS (SELECT 1 FROM ${codes('icd10cm')} AS c WHERE ${icd('c.code')} = u.code)
 ), bad AS (
-  ${diagnosisColumns((c) => `SELECT r.claim_id, r.claim_line_number FROM ${T.medical_claim} AS r JOIN unknown AS u ON u.code = ${icd(`r.${c}`)} WHERE ${ICD10_SCOPE}`, 'UNION')}
+  ${diagnosisColumns((c) => `SELECT r.claim_id, r.claim_line_number FROM ${T.medical_claim} AS r JOIN unknown AS u ON u.code = ${icd(`r.${c}`)} WHERE ${ICD10_SCOPE}`)}
 )
 SELECT r._source_file, r._source_line
 FROM ${T.medical_claim} AS r
