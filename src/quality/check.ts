@@ -50,6 +50,11 @@ export interface QualityCheck {
   failing: string;
   /** SELECT returning one row with the count of units checked (the denominator). */
   checked: string;
+  /**
+   * CTE definitions (`name AS (...)`, comma separated) that `failing` and `checked` may both read,
+   * so work they share (a join, an aggregate) runs once.
+   */
+  shared?: string;
 }
 
 export interface CheckResult {

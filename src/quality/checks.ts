@@ -241,9 +241,12 @@ const medicalClaimChecks: QualityCheck[] = [
     source: 'Tuva Project input layer: header fields repeat on every line of a claim',
     ...rowRule(
       'medical_claim',
+      // Claims with more than one distinct header (the three are required, never NULL): one
+      // grouping by the header, then a count per claim, instead of three distinct-value sets per claim.
       `r.claim_id IN (
-        SELECT claim_id FROM ${T.medical_claim} GROUP BY claim_id
-        HAVING count(DISTINCT person_id) > 1 OR count(DISTINCT payer) > 1 OR count(DISTINCT claim_type) > 1)`,
+        SELECT claim_id
+        FROM (SELECT DISTINCT claim_id, person_id, payer, claim_type FROM ${T.medical_claim}) AS h
+        GROUP BY claim_id HAVING count(*) > 1)`,
     ),
   },
   {
@@ -373,19 +376,20 @@ WHERE NOT coalesce(e.birth_date <= r.claim_start_date, false)`,
       'Some remittance adjustments are missing or mis-assigned to lines; denial and write-off dollars are off.',
     source: 'ASC X12 835 (005010X221A1) service line balancing: SVC02 − Σ CAS amounts = SVC03',
     references: ['claim_adjustment'],
-    failing: `WITH adj AS (
-  SELECT claim_id, claim_line_number, sum(adjustment_amount) AS adjusted
-  FROM ${T.claim_adjustment} WHERE claim_line_number > 0
-  GROUP BY claim_id, claim_line_number
-)
-SELECT r._source_file, r._source_line
-FROM ${T.medical_claim} AS r
-JOIN adj ON adj.claim_id = r.claim_id AND adj.claim_line_number = r.claim_line_number
-WHERE r.claim_status IN ('paid', 'partially_paid', 'denied') AND r.charge_amount - r.paid_amount <> adj.adjusted`,
-    checked: `SELECT count(*) FROM ${T.medical_claim} AS r
-JOIN (SELECT DISTINCT claim_id, claim_line_number FROM ${T.claim_adjustment}) AS a
-  ON a.claim_id = r.claim_id AND a.claim_line_number = r.claim_line_number
-WHERE r.claim_status IN ('paid', 'partially_paid', 'denied')`,
+    // The adjudicated lines with line-level adjustments, summed once for both counts (10M lines:
+    // 2.2 s against 3.8-4.0 s aggregating the adjustments for each).
+    shared: `line_adj AS (
+  SELECT r._source_file, r._source_line, r.charge_amount - r.paid_amount <> adj.adjusted AS unbalanced
+  FROM ${T.medical_claim} AS r
+  JOIN (
+    SELECT claim_id, claim_line_number, sum(adjustment_amount) AS adjusted
+    FROM ${T.claim_adjustment} WHERE claim_line_number > 0
+    GROUP BY claim_id, claim_line_number
+  ) AS adj ON adj.claim_id = r.claim_id AND adj.claim_line_number = r.claim_line_number
+  WHERE r.claim_status IN ('paid', 'partially_paid', 'denied')
+)`,
+    failing: 'SELECT _source_file, _source_line FROM line_adj WHERE unbalanced',
+    checked: 'SELECT count(*) FROM line_adj',
   },
 ];
 

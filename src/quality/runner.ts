@@ -73,7 +73,7 @@ async function skipReason(check: QualityCheck, probe: TableProbe): Promise<strin
 }
 
 function checkSql(check: QualityCheck): string {
-  return `WITH failing AS MATERIALIZED (
+  return `WITH ${check.shared ? `${check.shared},\n` : ''}failing AS MATERIALIZED (
 ${check.failing}
 ), examples AS (
   SELECT _source_file, _source_line FROM failing ORDER BY _source_file, _source_line LIMIT ${EXAMPLE_LIMIT}
