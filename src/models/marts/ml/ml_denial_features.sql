@@ -142,7 +142,8 @@ auth AS (
 -- The denials a member had per day, dated when they became known (first adjudication), merged
 -- with the days the member's lines are scored on, so a window over person-days counts the denials of
 -- the 180 days before each day. Lines of one person and day share the count: windowing person-days
--- instead of lines sorts a third of the rows (10M lines: 6.2 s of the window's sort and frame sums).
+-- instead of lines sorts about half the rows (1M book: 532,015 person-days against 1,017,985 lines
+-- and denials; the model at 10M: 14.9 s against 16.2 s).
 person_day AS (
   SELECT person_id, d, sum(denials) AS denials
   FROM (
