@@ -5,23 +5,25 @@ import type { SqlWarehouse } from './engine.ts';
 /**
  * Calls `work(session, item)` for every item, at most `concurrency` at once, each call on a session
  * of `wh` that no other call is using (`wh` itself is one of them). Engines without `session()` get
- * one call at a time on `wh`. Items are started in order; after a failure no new item starts, the
- * running ones finish, and the error of the earliest failing item in `items` order is thrown, so
- * which error is reported does not depend on timing. Extra sessions are closed before returning.
+ * one call at a time on `wh`. Items are started in order, or in `startOrder` (indexes into `items`)
+ * when given; after a failure no new item starts, the running ones finish, and the error of the
+ * earliest failing item in `items` order is thrown, so which error is reported does not depend on
+ * timing or start order. Extra sessions are closed before returning.
  */
 export async function onSessions<T>(
   wh: SqlWarehouse,
   concurrency: number,
   items: readonly T[],
   work: (session: SqlWarehouse, item: T) => Promise<void>,
+  startOrder: readonly number[] = [...items.keys()],
 ): Promise<void> {
   const failures = new Map<number, unknown>();
   let next = 0;
   await withSessions(wh, Math.min(concurrency, items.length), (sessions) =>
     Promise.all(
       sessions.map(async (session) => {
-        while (failures.size === 0 && next < items.length) {
-          const i = next++;
+        while (failures.size === 0 && next < startOrder.length) {
+          const i = startOrder[next++]!;
           try {
             await work(session, items[i]!);
           } catch (err) {

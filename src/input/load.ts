@@ -1,8 +1,7 @@
 // `claimlens load DIR`: reads the input files of a directory into the input schema, validating every
 // row against the contract in set-based SQL; rows that break a rule go to input.quarantine, never lost.
 
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { duckdbDialect } from '../engine/dialect.ts';
 import { ident, literal, type OpenOptions, type Warehouse, withStagedWarehouse } from '../engine/duckdb.ts';
 import { onSessions, threadsPerSession, withThreads } from '../engine/sessions.ts';
@@ -394,30 +393,24 @@ async function loadTables(
   const sessions = Math.min(LOAD_SESSIONS, inputs.length);
   const bytes = inputs.map((t) => opened.get(t.table)!.reduce((a, p) => a + partBytes(p), 0));
   const largestFirst = [...inputs.keys()].sort((a, b) => bytes[b]! - bytes[a]! || a - b);
-  const failed = new Map<number, unknown>();
-  try {
-    await withThreads(wh, await threadsPerSession(wh, sessions), () =>
-      onSessions(wh, sessions, largestFirst, async (session, i) => {
-        try {
-          reports[i] = await loadTable(context(session, inputs[i]!));
-        } catch (err) {
-          failed.set(i, err);
-          throw err;
-        }
-      }),
-    );
-  } catch (err) {
-    throw failed.size > 0 ? failed.get(Math.min(...failed.keys())) : err;
-  }
+  await withThreads(wh, await threadsPerSession(wh, sessions), () =>
+    onSessions(
+      wh,
+      sessions,
+      [...inputs.keys()],
+      async (session, i) => {
+        reports[i] = await loadTable(context(session, inputs[i]!));
+      },
+      largestFirst,
+    ),
+  );
   return reports;
 }
 
-/** Size of a part's file (a folder's files summed); 0 when it cannot be read. */
+/** Size of a part's file (a folder of parts is one part per file); 0 when it cannot be read. */
 function partBytes(part: OpenedPart): number {
   try {
-    const st = statSync(part.part.path);
-    if (!st.isDirectory()) return st.size;
-    return readdirSync(part.part.path).reduce((a, f) => a + statSync(join(part.part.path, f)).size, 0);
+    return statSync(part.part.path).size;
   } catch {
     return 0;
   }

@@ -67,4 +67,23 @@ describe('onSessions', () => {
     expect((err as Error).message).toBe('item 0');
     expect(started).toEqual([0, 1]);
   });
+
+  it('starts items in the given start order and still reports the earliest failing item in items order', async () => {
+    const started: string[] = [];
+    await onSessions(wh, 1, ['a', 'b', 'c'], async (_session, item) => void started.push(item), [2, 0, 1]);
+    expect(started).toEqual(['c', 'a', 'b']);
+    const err = await onSessions(
+      wh,
+      2,
+      ['a', 'b', 'c'],
+      async (_session, item) => {
+        if (item === 'c') throw new Error('c');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        throw new Error(item);
+      },
+      [2, 0, 1],
+    ).catch((e: unknown) => e);
+    // c starts first and fails first, a fails later: a comes first in items order.
+    expect((err as Error).message).toBe('a');
+  });
 });
