@@ -74,11 +74,19 @@ export const EHR_MATCH_SQL = `WITH claim AS (
               ELSE c.claim_start_date END AS service_date
   FROM claim AS c
 ), pair AS (
+  -- Encounters of one day (no end date, or an end not after the start) match on person and date,
+  -- an equality join; only encounters spanning days need the range, per person. Joined on person
+  -- alone, every claim of a person met every encounter of that person: 5.5 s at 10M claim lines.
+  SELECT c.claim_id, c.claim_type, e.encounter_id
+  FROM claim_setting AS c JOIN ${T.encounter} AS e
+    ON e.person_id = c.person_id AND e.encounter_start_date = c.service_date
+  WHERE (c.inpatient AND e.encounter_type = 'inpatient')
+     OR (NOT c.inpatient AND coalesce(e.encounter_end_date, e.encounter_start_date) <= e.encounter_start_date)
+  UNION ALL
   SELECT c.claim_id, c.claim_type, e.encounter_id
   FROM claim_setting AS c JOIN ${T.encounter} AS e ON e.person_id = c.person_id
-  WHERE (c.inpatient AND e.encounter_type = 'inpatient' AND e.encounter_start_date = c.service_date)
-     OR (NOT c.inpatient AND c.service_date BETWEEN e.encounter_start_date
-           AND greatest(e.encounter_start_date, coalesce(e.encounter_end_date, e.encounter_start_date)))
+  WHERE NOT c.inpatient AND e.encounter_end_date > e.encounter_start_date
+    AND c.service_date BETWEEN e.encounter_start_date AND e.encounter_end_date
 ), claim_flag AS (
   SELECT CAST(date_trunc('month', c.service_date) AS DATE) AS month, c.claim_type,
          c.claim_id IN (SELECT claim_id FROM pair) AS matched
