@@ -76,7 +76,8 @@ export const EHR_MATCH_SQL = `WITH claim AS (
 ), pair AS (
   -- Encounters of one day (no end date, or an end not after the start) match on person and date,
   -- an equality join; only encounters spanning days need the range, per person. Joined on person
-  -- alone, every claim of a person met every encounter of that person: 5.5 s at 10M claim lines.
+  -- alone, every claim of a person met every encounter of that person (the whole match at 10M claim
+  -- lines: 4.5-4.8 s, against 5.3-5.7 s).
   SELECT c.claim_id, c.claim_type, e.encounter_id
   FROM claim_setting AS c JOIN ${T.encounter} AS e
     ON e.person_id = c.person_id AND e.encounter_start_date = c.service_date
