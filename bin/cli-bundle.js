@@ -8,9 +8,14 @@
 // esbuild (which tsx itself depends on), into a temporary folder renamed into place, so processes
 // starting together never see half a bundle. Anything unexpected returns undefined and the caller
 // falls back to tsx: the cache can make the CLI faster, never break it.
+//
+// Worker thread entries (src/**/*-worker.ts) are bundled too, each under workers/ with its path in
+// src, so a worker the bundled CLI starts loads plain JavaScript instead of registering tsx and
+// transforming its modules again (at 1M, 0.08-0.10 s from the main shard's start to the worker's
+// first member, against 0.34-0.39 s with tsx).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -18,7 +23,7 @@ const SRC = join(ROOT, 'src');
 const ENTRY = join(SRC, 'cli', 'main.ts');
 const CACHE = join(ROOT, 'node_modules', '.cache', 'claimlens-cli');
 /** Bump when the bundling below changes, so bundles built the old way are not reused. */
-const RECIPE = '1';
+const RECIPE = '2';
 /**
  * Bundles kept besides the current one: the newest few, and any younger than ten minutes (a process
  * started from one may still load a lazy chunk of it), so edits do not pile bundles up.
@@ -61,10 +66,24 @@ const sourceUrls = {
   },
 };
 
+/** The source files of worker thread entries: every `*-worker.ts` under src. */
+function workerSources() {
+  return readdirSync(SRC, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('-worker.ts'))
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort();
+}
+
+/** The bundle's entry name of a worker source: workers/ and its path in src, without extension. */
+function workerEntry(source) {
+  return join('workers', relative(SRC, source)).replace(/\.ts$/, '');
+}
+
 async function bundle(outdir) {
   const { build } = await import('esbuild');
+  const workers = Object.fromEntries(workerSources().map((file) => [workerEntry(file), file]));
   await build({
-    entryPoints: { main: ENTRY },
+    entryPoints: { main: ENTRY, ...workers },
     bundle: true,
     // Chunks keep commands (and their packages, such as the PostgreSQL driver) loaded on demand.
     splitting: true,
@@ -94,6 +113,15 @@ function removeOld(keep) {
   for (const { dir, mtime } of others.slice(KEEP_NEWEST)) {
     if (Date.now() - mtime > KEEP_MS) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The bundled entry of a worker module (a `*-worker.ts` source URL) in the bundle whose main entry is
+ * `main` (a file URL from `bundledCli`), or undefined when the bundle has none.
+ */
+export function bundledWorker(main, source) {
+  const file = join(dirname(fileURLToPath(main)), `${workerEntry(fileURLToPath(source))}.js`);
+  return existsSync(file) ? pathToFileURL(file) : undefined;
 }
 
 /** The bundled CLI entry for the current sources (built when missing), or undefined to use tsx. */
