@@ -123,17 +123,18 @@ async function buildModel(wh: Warehouse, model: Model, docs: ColumnDoc[]): Promi
   await createModel(wh, model);
   const produced = await wh.describe(`SELECT * FROM ${modelTable(model)}`);
   checkColumnDocs(model, produced, docs);
-  await checkGrain(
-    wh,
-    model,
-    produced.map((c) => c.name),
-  );
-  for (const test of model.tests) await runTest(wh, model, test);
-  const count = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${modelTable(model)}`);
+  const names = produced.map((c) => c.name);
+  let rows = await screenModel(wh, model, names);
+  if (rows === undefined) {
+    // Something failed (or could not be screened): the checks one by one say what and where.
+    await checkGrain(wh, model, names);
+    for (const test of model.tests) await runTest(wh, model, test);
+    rows = (await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${modelTable(model)}`))?.n ?? 0;
+  }
   const docByName = new Map(docs.map((d) => [d.name, d.description]));
   return {
     model,
-    rows: count?.n ?? 0,
+    rows,
     seconds: (performance.now() - t0) / 1000,
     startedAt,
     finishedAt: new Date(),
@@ -265,6 +266,71 @@ export function checkColumnDocs(
 
 function formatKey(row: Record<string, unknown>, columns: readonly string[]): string {
   return columns.map((c) => `${c} = ${row[c] === null ? 'NULL' : String(row[c])}`).join(', ');
+}
+
+/**
+ * Screens a model built in DuckDB in one scan: its row count, and whether its grain and every
+ * declared test hold, as counts of the rows that break each (keys as distinct 64-bit hashes against
+ * their rows, as in checkGrain). Returns the row count when everything holds; undefined when anything
+ * breaks or the query fails (a typo in a test), and on other engines, where a failed statement
+ * aborts the build's transaction; the caller then runs the exact checks one by one, which say what
+ * failed and where. One scan instead of one per check: at 1M lines the checks took 2.4 s of the
+ * build's 30 s of model time.
+ */
+async function screenModel(
+  wh: Warehouse,
+  model: Model,
+  produced: readonly string[],
+): Promise<number | undefined> {
+  if (wh.engine !== 'duckdb' || model.grain.some((g) => !produced.includes(g))) return undefined;
+  // Each check: an aggregate and the value it must have (a number, or 'n' for the row count).
+  const checks: { sql: string; expect: number | 'n' }[] = [];
+  if (model.grain.length === 0) {
+    checks.push({ sql: 'least(count(*), 1)', expect: 'n' });
+  } else {
+    const cols = model.grain.map(ident).join(', ');
+    checks.push({ sql: `count(DISTINCT hash(${cols}))`, expect: 'n' });
+    checks.push({
+      sql: `count(*) FILTER (WHERE ${model.grain.map((g) => `${ident(g)} IS NULL`).join(' OR ')})`,
+      expect: 0,
+    });
+  }
+  for (const test of model.tests) {
+    switch (test.kind) {
+      case 'not_null':
+        for (const c of test.columns)
+          checks.push({ sql: `count(*) FILTER (WHERE ${ident(c)} IS NULL)`, expect: 0 });
+        break;
+      case 'unique':
+        for (const c of test.columns)
+          checks.push({
+            sql: `count(${ident(c)}) - count(DISTINCT hash(${ident(c)})) FILTER (WHERE ${ident(c)} IS NOT NULL)`,
+            expect: 0,
+          });
+        break;
+      case 'accepted_values':
+        checks.push({
+          sql: `count(*) FILTER (WHERE ${ident(test.column)} IS NOT NULL AND CAST(${ident(test.column)} AS VARCHAR) NOT IN (${test.values.map(literal).join(', ')}))`,
+          expect: 0,
+        });
+        break;
+      case 'expression':
+        checks.push({ sql: `count(*) FILTER (WHERE NOT (${test.expression}))`, expect: 0 });
+        break;
+    }
+  }
+  let row: Record<string, number> | undefined;
+  try {
+    row = await wh.one<Record<string, number>>(
+      `SELECT count(*) AS n, ${checks.map((c, i) => `${c.sql} AS _check_${i}`).join(', ')} FROM ${modelTable(model)}`,
+    );
+  } catch {
+    return undefined;
+  }
+  if (!row) return undefined;
+  const n = Number(row.n);
+  const holds = checks.every((c, i) => Number(row[`_check_${i}`]) === (c.expect === 'n' ? n : c.expect));
+  return holds ? n : undefined;
 }
 
 async function checkGrain(wh: Warehouse, model: Model, produced: readonly string[]): Promise<void> {

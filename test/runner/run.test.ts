@@ -224,6 +224,29 @@ SELECT * FROM (VALUES (1, 'a', 10), (2, 'a', NULL), (3, 'c', -5)) t(id, k, amoun
     expect(runs[0]!.rows).toBe(3);
   });
 
+  it('checks a model whose grain and tests hold in one scan, with its row count', async () => {
+    const tests = [
+      '-- test not_null: id, k',
+      '-- test unique: id, amount',
+      '-- test accepted_values: k in (a, c)',
+      '-- test expression: amount > -10',
+    ];
+    const files = {
+      'marts/m.sql': `${header('M', 'id, k', ['-- column id: Id', '-- column k: Key', '-- column amount: Amount', ...tests])}
+SELECT * FROM (VALUES (1, 'a', 10), (2, 'a', NULL), (3, 'c', -5)) t(id, k, amount)`,
+    };
+    const reads: string[] = [];
+    const one = wh.one.bind(wh);
+    wh.one = ((sql: string, params?: unknown[]) => {
+      if (sql.includes('"marts"."m"')) reads.push(sql);
+      return one(sql, params as never);
+    }) as typeof wh.one;
+    const runs = await runModels(wh, loadModels(writeModels(files)));
+    expect(runs[0]!.rows).toBe(3);
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatch(/^SELECT count\(\*\) AS n, count\(DISTINCT hash\("id", "k"\)\)/);
+  });
+
   it('replaces a view by a table when the materialization changes', async () => {
     const make = (m: string) =>
       loadModels(
