@@ -54,9 +54,10 @@ export interface RunModelsOptions {
  * then the column-doc check, the grain test and the declared tests of each. A model starts once
  * every model it reads is built; up to `concurrency` run at a time, those reading the most rows
  * first (nextModel); what is built does not depend on timing. Progress is reported as models
- * finish; the runs come back in build order. Throws a ClaimlensError naming the model's file on the first failure
- * (after the models already running have finished); what was built before it stays in `wh` (callers
- * run this inside withStagedWarehouse, so a failure never reaches the live warehouse).
+ * finish; the runs come back in build order. Throws a ClaimlensError naming the model's file on
+ * the first failure (after the models already running have finished); what was built before it
+ * stays in `wh` (callers run this inside withStagedWarehouse, so a failure never reaches the live
+ * warehouse).
  */
 export async function runModels(
   wh: Warehouse,
