@@ -81,12 +81,33 @@ export async function withThreads<R>(
   threads: number | undefined,
   work: () => Promise<R>,
 ): Promise<R> {
-  const before = threads === undefined ? undefined : await currentThreads(wh);
-  if (threads === undefined || before === undefined) return work();
-  await wh.run(`SET threads = ${Math.max(1, Math.floor(threads))}`);
+  if (threads === undefined) return work();
+  return withSetting(wh, 'threads', String(Math.max(1, Math.floor(threads))), work);
+}
+
+/**
+ * Runs `work` with the DuckDB setting `name` at `value` (a SQL literal, e.g. `false` or `2`),
+ * restoring the value it had afterwards whatever happens. The settings used here are instance-wide,
+ * so every session of `wh` runs with the value. Other engines run `work` as it is.
+ */
+export async function withSetting<R>(
+  wh: SqlWarehouse,
+  name: string,
+  value: string,
+  work: () => Promise<R>,
+): Promise<R> {
+  if (wh.engine !== 'duckdb') return work();
+  const before = await wh.one<{ v: string }>('SELECT CAST(current_setting(?) AS VARCHAR) AS v', [name]);
+  await wh.run(`SET ${name} = ${value}`);
   try {
     return await work();
   } finally {
-    await wh.run(`SET threads = ${before}`);
+    await wh.run(before ? `SET ${name} = ${literalSetting(before.v)}` : `RESET ${name}`);
   }
+}
+
+/** A setting's value as read back by current_setting, as SQL: numbers and booleans bare, text quoted. */
+function literalSetting(v: string): string {
+  if (/^(true|false|-?\d+)$/.test(v)) return v;
+  return `'${v.replaceAll("'", "''")}'`;
 }

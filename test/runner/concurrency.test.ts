@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Warehouse } from '../../src/engine/duckdb.ts';
-import { onSessions, withThreads } from '../../src/engine/sessions.ts';
+import { onSessions, withSetting, withThreads } from '../../src/engine/sessions.ts';
 import { bookParallelism, buildMemoryLimit } from '../../src/runner/concurrency.ts';
 
 let wh: Warehouse;
@@ -44,6 +44,26 @@ describe('withThreads', () => {
     ).rejects.toThrow('boom');
     expect(await threads()).toBe(4);
     expect(await withThreads(wh, undefined, threads)).toBe(4);
+  });
+});
+
+describe('withSetting', () => {
+  const setting = async (name: string) =>
+    (await wh.one<{ v: string }>('SELECT CAST(current_setting(?) AS VARCHAR) AS v', [name]))!.v;
+
+  it('sets a boolean or text setting for the work and puts back the value it had, also when it fails', async () => {
+    expect(
+      await withSetting(wh, 'preserve_insertion_order', 'false', () => setting('preserve_insertion_order')),
+    ).toBe('false');
+    expect(await setting('preserve_insertion_order')).toBe('true');
+    await wh.run("SET TimeZone = 'America/New_York'");
+    await expect(
+      withSetting(wh, 'TimeZone', "'UTC'", async () => {
+        expect(await setting('TimeZone')).toBe('UTC');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await setting('TimeZone')).toBe('America/New_York');
   });
 });
 

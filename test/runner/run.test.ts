@@ -26,6 +26,22 @@ async function buildError(files: Record<string, string>): Promise<ClaimlensError
 const dupes = "SELECT * FROM (VALUES (1, 'a', 10), (1, 'a', 20), (2, 'b', 30)) t(id, k, amount)";
 
 describe('runModels', () => {
+  it('writes the models with insertion order free and restores the setting afterwards', async () => {
+    await runModels(
+      wh,
+      loadModels(
+        writeModels({
+          'intermediate/order_setting.sql': `${header('Setting', '(one row)', ['-- column v: preserve_insertion_order while the model ran'])}
+SELECT CAST(current_setting('preserve_insertion_order') AS VARCHAR) AS v`,
+        }),
+      ),
+    );
+    expect(await wh.all('SELECT v FROM intermediate.order_setting')).toEqual([{ v: 'false' }]);
+    expect(await wh.one("SELECT CAST(current_setting('preserve_insertion_order') AS VARCHAR) AS v")).toEqual({
+      v: 'true',
+    });
+  });
+
   it('builds tables and views in order, reports progress and inherits docs from a model', async () => {
     const events: ModelProgress[] = [];
     const runs = await runModels(
