@@ -398,7 +398,7 @@ async function checkGrain(wh: Warehouse, model: Model, produced: readonly string
   const cols = model.grain.map(ident).join(', ');
   // One pass finds either a repeated key or a key with a NULL part.
   const bad = await wh.one<Record<string, unknown> & { _rows: number }>(
-    `SELECT ${cols}, count(*) AS _rows FROM ${table} GROUP BY ${cols} HAVING count(*) > 1 OR ${grainHasNull(model.grain)} LIMIT 1`,
+    `SELECT ${cols}, count(*) AS _rows FROM ${table} GROUP BY ${cols} HAVING count(*) > 1 OR ${grainHasNull(model.grain)} ORDER BY ${cols} LIMIT 1`,
   );
   if (!bad) return;
   const key = formatKey(bad, model.grain);
@@ -438,7 +438,7 @@ async function runTest(wh: Warehouse, model: Model, test: ModelTest): Promise<vo
       for (const c of test.columns) {
         const r = await wrapEngine(model, test.line, () =>
           wh.one<{ v: unknown; n: number }>(
-            `SELECT ${ident(c)} AS v, count(*) AS n FROM ${table} WHERE ${ident(c)} IS NOT NULL GROUP BY 1 HAVING count(*) > 1 LIMIT 1`,
+            `SELECT ${ident(c)} AS v, count(*) AS n FROM ${table} WHERE ${ident(c)} IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 1`,
           ),
         );
         if (r) throw fail(`${c} = ${String(r.v)} appears in ${r.n} rows`);
@@ -466,8 +466,9 @@ async function runTest(wh: Warehouse, model: Model, test: ModelTest): Promise<vo
       if ((r?.n ?? 0) > 0) {
         let example = '';
         if (model.grain.length > 0) {
+          const key = model.grain.map(ident).join(', ');
           const row = await wh.one<Record<string, unknown>>(
-            `SELECT ${model.grain.map(ident).join(', ')} FROM ${table} WHERE NOT (${test.expression}) LIMIT 1`,
+            `SELECT ${key} FROM ${table} WHERE NOT (${test.expression}) ORDER BY ${key} LIMIT 1`,
           );
           if (row) example = `, e.g. ${formatKey(row, model.grain)}`;
         }

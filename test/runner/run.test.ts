@@ -240,6 +240,26 @@ SELECT * FROM (VALUES (1, 'a', 10), (2, 'a', NULL), (3, 'c', -5)) t(id, k, amoun
     expect(runs[0]!.rows).toBe(3);
   });
 
+  it('gives the smallest offending key as the example, whatever the order of the rows', async () => {
+    const rows =
+      "SELECT * FROM (VALUES (9, 'b', -1), (4, 'a', -2), (4, 'a', 0), (7, 'a', -3)) t(id, k, amount)";
+    const files = (grain: string, test: string) => ({
+      'marts/m.sql': `${header('M', grain, ['-- column id: Id', '-- column k: Key', '-- column amount: Amount', test])}\n${rows}`,
+    });
+    expect((await buildError(files('id, amount', '-- test expression: amount >= 0'))).message).toBe(
+      'model marts.m test expression failed: `amount >= 0` is false in 3 rows, e.g. id = 4, amount = -2',
+    );
+    expect((await buildError(files('id, amount', '-- test unique: k'))).message).toBe(
+      'model marts.m test unique failed: k = a appears in 3 rows',
+    );
+    const dup = await buildError({
+      'marts/m.sql': `${header('M', 'k', ['-- column k: Key'])}\nSELECT * FROM (VALUES ('z'), ('z'), ('b'), ('b')) t(k)`,
+    });
+    expect(dup.message).toBe(
+      "model marts.m grain (k) is not unique: 2 rows have k = b; fix the model's joins or its `-- grain`",
+    );
+  });
+
   it('checks a model whose grain and tests hold in one scan, with its row count', async () => {
     const tests = [
       '-- test not_null: id, k',
