@@ -72,7 +72,7 @@ export async function runModels(
   // Tables written in any order: no model relies on the order of its rows (every order-dependent
   // window and pick has a unique ORDER BY), and DuckDB then writes a table's row groups as its
   // threads produce them instead of buffering them back into the source's order. At 10M claim
-  // lines the build took 228.9 s against 243.5 s; no change at 1M, where each model runs on one
+  // lines the build took 7-15 s less (three pairs); no change at 1M, where each model runs on one
   // thread (bench/README.md).
   return withSetting(wh, 'preserve_insertion_order', 'false', () =>
     withThreads(wh, options.threads, () =>
