@@ -54,11 +54,17 @@ export async function withSessions<R>(
   }
 }
 
+/** A DuckDB setting's current value as text; undefined on other engines. */
+async function currentSetting(wh: SqlWarehouse, name: string): Promise<string | undefined> {
+  if (wh.engine !== 'duckdb') return undefined;
+  const r = await wh.one<{ v: string }>('SELECT CAST(current_setting(?) AS VARCHAR) AS v', [name]);
+  return r?.v;
+}
+
 /** DuckDB's `threads` setting (instance-wide); undefined on other engines. */
 async function currentThreads(wh: SqlWarehouse): Promise<number | undefined> {
-  if (wh.engine !== 'duckdb') return undefined;
-  const r = await wh.one<{ n: number }>("SELECT CAST(current_setting('threads') AS BIGINT) AS n");
-  return r?.n;
+  const v = await currentSetting(wh, 'threads');
+  return v === undefined ? undefined : Number(v);
 }
 
 /**
@@ -96,13 +102,13 @@ export async function withSetting<R>(
   value: string,
   work: () => Promise<R>,
 ): Promise<R> {
-  if (wh.engine !== 'duckdb') return work();
-  const before = await wh.one<{ v: string }>('SELECT CAST(current_setting(?) AS VARCHAR) AS v', [name]);
+  const before = await currentSetting(wh, name);
+  if (before === undefined) return work();
   await wh.run(`SET ${name} = ${value}`);
   try {
     return await work();
   } finally {
-    await wh.run(before ? `SET ${name} = ${literalSetting(before.v)}` : `RESET ${name}`);
+    await wh.run(`SET ${name} = ${literalSetting(before)}`);
   }
 }
 
