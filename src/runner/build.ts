@@ -50,6 +50,8 @@ export interface BuiltModel {
   materialized: 'table' | 'view';
   rows: number;
   seconds: number;
+  /** Statements the table was written in: its partitions on a large book, else 1 (docs/models.md). */
+  passes: number;
 }
 
 export interface BuildReport {
@@ -146,6 +148,7 @@ async function buildIn(
   const runs = await runModels(wh, models, options.onProgress, {
     concurrency: parallel.sessions,
     threads: parallel.threads,
+    partitions: parallel.partitions,
   });
   for (const hook of options.afterModels ?? []) await hook(wh);
   await recordBuild(wh, buildId, runs);
@@ -163,6 +166,7 @@ async function buildIn(
       materialized: r.model.materialized,
       rows: r.rows,
       seconds: r.seconds,
+      passes: r.passes,
     })),
     createdEmptyInputs,
   };

@@ -16,7 +16,17 @@ export interface BookParallelism {
    * out between the sessions); undefined leaves the engine's setting as it is.
    */
   threads?: number;
+  /** Passes a partitioned model runs in (src/runner/partition.ts): 1 up to PARTITION_LINES lines. */
+  partitions: number;
 }
+
+/**
+ * Claim lines per pass of a partitioned model on a book built one model at a time: a 10M book's
+ * partitioned models run in four passes. Measured on the 2-core, 24 GB machine at 10M claim lines
+ * (bench/README.md): `rcm_claim_event` alone in four passes took 20.6 and 22.2 s against 17.1 and
+ * 22.4 s whole, and peaked at 2.7-3.0 GB against 6.8 GB; in the build, 22.0 s against 22.2 s.
+ */
+export const PARTITION_LINES = 2_500_000;
 
 /**
  * Two statements at a time on a small book, sharing the cores out between them; one statement with
@@ -31,11 +41,13 @@ export interface BookParallelism {
 export async function bookParallelism(
   wh: Warehouse,
   maxLines = TWO_AT_A_TIME_MAX_LINES,
+  partitionLines = PARTITION_LINES,
 ): Promise<BookParallelism> {
-  if (!(await wh.tableExists(INPUT_SCHEMA, 'medical_claim'))) return { sessions: 1 };
+  if (!(await wh.tableExists(INPUT_SCHEMA, 'medical_claim'))) return { sessions: 1, partitions: 1 };
   const r = await wh.one<{ n: number }>(`SELECT count(*) AS n FROM ${ident(INPUT_SCHEMA)}.medical_claim`);
-  if ((r?.n ?? 0) > maxLines) return { sessions: 1 };
-  return { sessions: 2, threads: await threadsPerSession(wh, 2) };
+  const lines = r?.n ?? 0;
+  if (lines > maxLines) return { sessions: 1, partitions: Math.ceil(lines / partitionLines) };
+  return { sessions: 2, threads: await threadsPerSession(wh, 2), partitions: 1 };
 }
 
 /** Share of the machine's memory a build lets DuckDB's buffer pool take, unless configured. */

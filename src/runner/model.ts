@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { ClaimlensError } from '../errors.ts';
 import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
+import { findPartitionCalls, type PartitionCall } from './partition.ts';
 import {
   blankCommentsAndStrings,
   findModelReferences,
@@ -59,6 +60,11 @@ export interface Model {
   sql: string;
   /** Models this one reads, from its SQL and from `-- columns: from <layer>.<model>`. */
   references: Reference[];
+  /**
+   * The `claimlens_partition(<key>)` calls of its SQL: a table model with any runs in passes over
+   * partitions of its keys on a large book (src/runner/partition.ts); none means it runs whole.
+   */
+  partitionCalls: PartitionCall[];
 }
 
 /** The spelling of a single-row model's grain. */
@@ -277,6 +283,16 @@ function readModel(text: string, source: ModelSource): { model?: Model; problems
     problem(lineAt(text, offset), 'a model is one SELECT statement; remove this `;` and what follows');
   }
   if (body.trim() === '' || blankCommentsAndStrings(body).trim() === '') problem(1, 'the model has no SQL');
+  const partitionCalls = findPartitionCalls(body);
+  for (const call of partitionCalls) {
+    if (call.key === '')
+      problem(call.line, 'claimlens_partition takes the key column: claimlens_partition(claim_id)');
+    else if ((materialized ?? 'table') === 'view')
+      problem(
+        call.line,
+        'a view runs whole: claimlens_partition is for table models (`-- materialized: table`)',
+      );
+  }
   if (problems.length > 0) return { problems };
 
   const references = findModelReferences(blankCommentsAndStrings(body));
@@ -296,6 +312,7 @@ function readModel(text: string, source: ModelSource): { model?: Model; problems
     tests,
     sql: body,
     references,
+    partitionCalls,
   };
   return { model, problems };
 }

@@ -7,6 +7,7 @@ import { ClaimlensError } from '../errors.ts';
 import { INPUT_SCHEMA, INPUT_TABLES } from '../input/contract.ts';
 import type { ColumnDoc, Model, ModelTest } from './model.ts';
 import { dependencies, orderModels } from './order.ts';
+import { partitionPass } from './partition.ts';
 import { MODEL_LAYERS } from './sqltext.ts';
 
 export interface BuiltColumn {
@@ -23,6 +24,8 @@ export interface ModelRun {
   startedAt: Date;
   finishedAt: Date;
   columns: BuiltColumn[];
+  /** Statements the table was written in: its partitions on a large book, else 1. */
+  passes: number;
 }
 
 export interface ModelProgress {
@@ -47,6 +50,11 @@ export interface RunModelsOptions {
   concurrency?: number;
   /** DuckDB threads while the models run (restored afterwards); default: the engine's setting. */
   threads?: number;
+  /**
+   * Passes a partitioned table model runs in on DuckDB (one per partition of its key); default 1,
+   * the whole model in one statement. The build chooses with bookParallelism.
+   */
+  partitions?: number;
 }
 
 /**
@@ -76,7 +84,9 @@ export async function runModels(
   // thread (bench/README.md).
   return withSetting(wh, 'preserve_insertion_order', 'false', () =>
     withThreads(wh, options.threads, () =>
-      withSessions(wh, count, (sessions) => schedule(ordered, deps, sessions, onProgress)),
+      withSessions(wh, count, (sessions) =>
+        schedule(ordered, deps, sessions, Math.max(1, options.partitions ?? 1), onProgress),
+      ),
     ),
   );
 }
@@ -85,6 +95,7 @@ async function schedule(
   ordered: readonly Model[],
   deps: ReadonlyMap<Model, Model[]>,
   sessions: readonly Warehouse[],
+  partitions: number,
   onProgress?: OnModelProgress,
 ): Promise<ModelRun[]> {
   const docsOf = new Map<string, ColumnDoc[]>();
@@ -109,7 +120,7 @@ async function schedule(
       started.add(next);
       try {
         const docs = resolveColumnDocs(next, docsOf);
-        const run = await buildModel(session, next, docs);
+        const run = await buildModel(session, next, docs, partitions);
         docsOf.set(next.id, docs);
         runOf.set(next, run);
         finished++;
@@ -151,10 +162,19 @@ function nextModel(
   return best;
 }
 
-async function buildModel(wh: Warehouse, model: Model, docs: ColumnDoc[]): Promise<ModelRun> {
+async function buildModel(
+  wh: Warehouse,
+  model: Model,
+  docs: ColumnDoc[],
+  partitions: number,
+): Promise<ModelRun> {
   const startedAt = new Date();
   const t0 = performance.now();
-  await createModel(wh, model);
+  const passes =
+    wh.engine === 'duckdb' && model.materialized === 'table' && model.partitionCalls.length > 0
+      ? partitions
+      : 1;
+  await createModel(wh, model, passes);
   const produced = await wh.describe(`SELECT * FROM ${modelTable(model)}`);
   checkColumnDocs(model, produced, docs);
   const names = produced.map((c) => c.name);
@@ -173,6 +193,7 @@ async function buildModel(wh: Warehouse, model: Model, docs: ColumnDoc[]): Promi
     startedAt,
     finishedAt: new Date(),
     columns: produced.map((c) => ({ name: c.name, type: c.type, description: docByName.get(c.name)! })),
+    passes,
   };
 }
 
@@ -238,7 +259,11 @@ async function narrowDecimals(wh: Warehouse, sql: string): Promise<string> {
   return `SELECT * REPLACE (${replace.join(', ')}) FROM (${sql}\n) AS narrowed`;
 }
 
-async function createModel(wh: Warehouse, model: Model): Promise<void> {
+/**
+ * Creates the model's table or view. A partitioned table (`passes` > 1) is written in one statement
+ * per partition: the first creates it, the others insert into it.
+ */
+async function createModel(wh: Warehouse, model: Model, passes: number): Promise<void> {
   const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
   // Neither engine replaces a view by a table (or back), which happens when `materialized` changes.
   const existing = await wh.one<{ table_type: string }>(
@@ -250,12 +275,18 @@ async function createModel(wh: Warehouse, model: Model): Promise<void> {
       wh.dialect.dropRelation(existing.table_type === 'VIEW' ? 'VIEW' : 'TABLE', modelTable(model)),
     );
   }
-  // The SQL starts on the statement's second line, so engine line N is file line N - 1.
-  const select = kind === 'TABLE' && wh.engine === 'duckdb' ? await narrowDecimals(wh, model.sql) : model.sql;
-  const statements = [
-    ...wh.dialect.replaceRelation(kind, modelTable(model), select),
-    ...wh.dialect.afterCreate(kind, modelTable(model)),
-  ];
+  const statements: string[] = [];
+  for (let pass = 0; pass < passes; pass++) {
+    const sql = partitionPass(model.sql, model.partitionCalls, passes, pass);
+    // The SQL starts on the statement's second line, so engine line N is file line N - 1.
+    const select = kind === 'TABLE' && wh.engine === 'duckdb' ? await narrowDecimals(wh, sql) : sql;
+    statements.push(
+      ...(pass === 0
+        ? wh.dialect.replaceRelation(kind, modelTable(model), select)
+        : [`INSERT INTO ${modelTable(model)}\n${select}`]),
+    );
+  }
+  statements.push(...wh.dialect.afterCreate(kind, modelTable(model)));
   for (const statement of statements) {
     try {
       await wh.run(statement);

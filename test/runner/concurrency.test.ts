@@ -17,19 +17,28 @@ async function threads(): Promise<number> {
 
 describe('bookParallelism', () => {
   it('runs two at a time with the threads shared out up to the line limit, one above it and one without claims', async () => {
-    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 1 });
+    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 1, partitions: 1 });
     await wh.run('CREATE SCHEMA input');
     await wh.run('CREATE TABLE input.medical_claim AS SELECT range AS claim_line_number FROM range(5)');
-    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 2, threads: 2 });
+    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 2, threads: 2, partitions: 1 });
     await wh.run('INSERT INTO input.medical_claim VALUES (5)');
-    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 1 });
+    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 1, partitions: 1 });
+  });
+
+  it('runs partitioned models in one pass per started partition of lines above the line limit', async () => {
+    await wh.run('CREATE SCHEMA input');
+    await wh.run('CREATE TABLE input.medical_claim AS SELECT range AS claim_line_number FROM range(9)');
+    // 9 lines: 3 passes of up to 3 lines, 5 of up to 2; two at a time (up to 9 lines) always whole.
+    expect(await bookParallelism(wh, 5, 3)).toEqual({ sessions: 1, partitions: 3 });
+    expect(await bookParallelism(wh, 5, 2)).toEqual({ sessions: 1, partitions: 5 });
+    expect(await bookParallelism(wh, 9, 2)).toEqual({ sessions: 2, threads: 2, partitions: 1 });
   });
 
   it('gives each session at least one thread', async () => {
     await wh.run('SET threads = 1');
     await wh.run('CREATE SCHEMA input');
     await wh.run('CREATE TABLE input.medical_claim AS SELECT range AS claim_line_number FROM range(5)');
-    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 2, threads: 1 });
+    expect(await bookParallelism(wh, 5)).toEqual({ sessions: 2, threads: 1, partitions: 1 });
   });
 });
 

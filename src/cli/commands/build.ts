@@ -23,7 +23,7 @@ export function register(program: Command): void {
         onProgress: ({ index, total, run }: ModelProgress) => {
           const width = String(total).length;
           progress.step(
-            `${String(index).padStart(width)}/${total} ${run.model.id.padEnd(40)} ${run.model.materialized.padEnd(5)} ${run.rows.toLocaleString('en-US').padStart(12)} rows ${run.seconds.toFixed(2).padStart(7)}s`,
+            `${String(index).padStart(width)}/${total} ${run.model.id.padEnd(40)} ${run.model.materialized.padEnd(5)} ${run.rows.toLocaleString('en-US').padStart(12)} rows ${run.seconds.toFixed(2).padStart(7)}s${run.passes > 1 ? ` in ${run.passes} passes` : ''}`,
           );
         },
       };

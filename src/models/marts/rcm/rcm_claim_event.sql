@@ -26,8 +26,10 @@
 
 -- NOT MATERIALIZED: read three times, the CTE would otherwise be materialized by DuckDB with every
 -- column in memory; scanning the table again is cheaper.
+-- Every row belongs to one claim: on a large book the model runs in passes over partitions of claim_id
+-- (claimlens_partition, docs/models.md); the patient payments follow the partition's claims.
 WITH line AS NOT MATERIALIZED (
-  SELECT * FROM intermediate.denial_remit_line
+  SELECT * FROM intermediate.denial_remit_line WHERE claimlens_partition(claim_id)
 ),
 
 claim AS (
