@@ -286,7 +286,7 @@ function readModel(text: string, source: ModelSource): { model?: Model; problems
   const partitionCalls = findPartitionCalls(body);
   for (const call of partitionCalls) {
     if (call.key === '')
-      problem(call.line, 'claimlens_partition takes the key column: claimlens_partition(claim_id)');
+      problem(call.line, 'claimlens_partition takes a key column: claimlens_partition(claim_id)');
     else if ((materialized ?? 'table') === 'view')
       problem(
         call.line,

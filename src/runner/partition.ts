@@ -17,15 +17,19 @@ export interface PartitionCall {
   line: number;
 }
 
-const CALL = /\bclaimlens_partition\s*\(([^()]*)\)/gi;
+const CALL = /\bclaimlens_partition\b(\s*\([^()]*\))?/gi;
 
-/** The partition calls of `sql`, comments and strings ignored; each key must be non-empty. */
+/**
+ * The partition calls of `sql`, comments and strings ignored. A call whose key is not a plain
+ * expression without parentheses (or a bare `claimlens_partition`) comes back with an empty key,
+ * which the model reader reports.
+ */
 export function findPartitionCalls(sql: string): PartitionCall[] {
   const blanked = blankCommentsAndStrings(sql);
   return [...blanked.matchAll(CALL)].map((m) => ({
     offset: m.index,
     length: m[0].length,
-    key: sql.slice(m.index + m[0].indexOf('(') + 1, m.index + m[0].length - 1).trim(),
+    key: m[1] ? sql.slice(m.index + m[0].indexOf('(') + 1, m.index + m[0].length - 1).trim() : '',
     line: lineAt(blanked, m.index),
   }));
 }

@@ -100,16 +100,19 @@ WHERE claimlens_partition(no_such_column)`,
     expect((err as ClaimlensError).location?.line).toBe(6);
   });
 
-  it('refuses a partitioned view and an empty key, naming the line', () => {
+  it('refuses a partitioned view, an empty key and a key in parentheses, naming the line', () => {
     const dir = writeModels({
       'staging/v.sql': `${header('View', 'id', ['-- materialized: view', '-- column id: Id'])}
 SELECT 1 AS id WHERE claimlens_partition(id)`,
       'marts/x/empty.sql': `${header('Empty key', 'id', ['-- column id: Id'])}
 SELECT 1 AS id
 WHERE claimlens_partition( )`,
+      'marts/x/nested.sql': `${header('Key in a call', 'id', ['-- column id: Id'])}
+SELECT 1 AS id
+WHERE claimlens_partition(lower(id))`,
     });
     expect(() => loadModels(dir)).toThrow(
-      /empty\.sql:5: claimlens_partition takes the key column[\s\S]*v\.sql:5: a view runs whole/,
+      /empty\.sql:5: claimlens_partition takes a key column[\s\S]*nested\.sql:5: claimlens_partition takes a key column[\s\S]*v\.sql:5: a view runs whole/,
     );
   });
 });
