@@ -1,5 +1,6 @@
 // Work spread over sessions of one warehouse: a few statements at a time on engines that can run
 // them side by side (DuckDB connections of one database), one at a time elsewhere.
+import { literal } from './duckdb.ts';
 import type { SqlWarehouse } from './engine.ts';
 
 /**
@@ -114,6 +115,5 @@ export async function withSetting<R>(
 
 /** A setting's value as read back by current_setting, as SQL: numbers and booleans bare, text quoted. */
 function literalSetting(v: string): string {
-  if (/^(true|false|-?\d+)$/.test(v)) return v;
-  return `'${v.replaceAll("'", "''")}'`;
+  return /^(true|false|-?\d+)$/.test(v) ? v : literal(v);
 }

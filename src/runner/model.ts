@@ -282,8 +282,9 @@ function readModel(text: string, source: ModelSource): { model?: Model; problems
   for (const offset of extraSeparators) {
     problem(lineAt(text, offset), 'a model is one SELECT statement; remove this `;` and what follows');
   }
-  if (body.trim() === '' || blankCommentsAndStrings(body).trim() === '') problem(1, 'the model has no SQL');
-  const partitionCalls = findPartitionCalls(body);
+  const blanked = blankCommentsAndStrings(body);
+  if (body.trim() === '' || blanked.trim() === '') problem(1, 'the model has no SQL');
+  const partitionCalls = findPartitionCalls(body, blanked);
   for (const call of partitionCalls) {
     if (call.key === '')
       problem(call.line, 'claimlens_partition takes a key column: claimlens_partition(claim_id)');
@@ -295,7 +296,7 @@ function readModel(text: string, source: ModelSource): { model?: Model; problems
   }
   if (problems.length > 0) return { problems };
 
-  const references = findModelReferences(blankCommentsAndStrings(body));
+  const references = findModelReferences(blanked);
   for (const inh of inherits) {
     if (inh.schema !== INPUT_SCHEMA)
       references.push({ target: `${inh.schema}.${inh.table}`, line: inh.line });

@@ -20,12 +20,12 @@ export interface PartitionCall {
 const CALL = /\bclaimlens_partition\b(\s*\([^()]*\))?/gi;
 
 /**
- * The partition calls of `sql`, comments and strings ignored. A call whose key is not a plain
+ * The partition calls of `sql`, comments and strings ignored (`blanked`: `sql` with them blanked, when
+ * the caller has it). A call whose key is not a plain
  * expression without parentheses (or a bare `claimlens_partition`) comes back with an empty key,
  * which the model reader reports.
  */
-export function findPartitionCalls(sql: string): PartitionCall[] {
-  const blanked = blankCommentsAndStrings(sql);
+export function findPartitionCalls(sql: string, blanked = blankCommentsAndStrings(sql)): PartitionCall[] {
   return [...blanked.matchAll(CALL)].map((m) => ({
     offset: m.index,
     length: m[0].length,

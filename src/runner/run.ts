@@ -170,10 +170,8 @@ async function buildModel(
 ): Promise<ModelRun> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const passes =
-    wh.engine === 'duckdb' && model.materialized === 'table' && model.partitionCalls.length > 0
-      ? partitions
-      : 1;
+  // Only table models carry partition calls (loadModels refuses them in a view).
+  const passes = wh.engine === 'duckdb' && model.partitionCalls.length > 0 ? partitions : 1;
   await createModel(wh, model, passes);
   const produced = await wh.describe(`SELECT * FROM ${modelTable(model)}`);
   checkColumnDocs(model, produced, docs);
@@ -241,22 +239,23 @@ export function resolveColumnDocs(model: Model, built: ReadonlyMap<string, Colum
  * (a KPI query over a million member months: ~150-300 ms against ~20-60 ms). Mart tables store those
  * columns as DECIMAL(18,s) again (up to 10^16: no book comes near; a sum that did would fail the
  * build with a conversion error, never wrap). The wrapper keeps the model's first line on the
- * statement's second line, so error lines still map to the file. Views are left as they are.
+ * statement's second line, so error lines still map to the file. Views are left as they are. Returns
+ * the wrapper, read from `sql`'s columns: every pass of a partitioned model has the same columns.
  */
-async function narrowDecimals(wh: Warehouse, sql: string): Promise<string> {
+async function narrowDecimals(wh: Warehouse, sql: string): Promise<(select: string) => string> {
   let columns: { name: string; type: string }[];
   try {
     columns = await wh.describe(sql);
   } catch {
-    return sql; // The CREATE reports the error with its line.
+    return (select) => select; // The CREATE reports the error with its line.
   }
   const wide = columns.flatMap((c) => {
     const m = /^DECIMAL\((\d+),(\d+)\)$/.exec(c.type.replaceAll(' ', ''));
     return m && Number(m[1]) > 18 && Number(m[2]) <= 4 ? [{ name: c.name, scale: Number(m[2]) }] : [];
   });
-  if (wide.length === 0) return sql;
+  if (wide.length === 0) return (select) => select;
   const replace = wide.map((c) => `CAST(${ident(c.name)} AS DECIMAL(18,${c.scale})) AS ${ident(c.name)}`);
-  return `SELECT * REPLACE (${replace.join(', ')}) FROM (${sql}\n) AS narrowed`;
+  return (select) => `SELECT * REPLACE (${replace.join(', ')}) FROM (${select}\n) AS narrowed`;
 }
 
 /**
@@ -275,11 +274,14 @@ async function createModel(wh: Warehouse, model: Model, passes: number): Promise
       wh.dialect.dropRelation(existing.table_type === 'VIEW' ? 'VIEW' : 'TABLE', modelTable(model)),
     );
   }
+  const narrow =
+    kind === 'TABLE' && wh.engine === 'duckdb'
+      ? await narrowDecimals(wh, partitionPass(model.sql, model.partitionCalls, 1, 0))
+      : (select: string) => select;
   const statements: string[] = [];
   for (let pass = 0; pass < passes; pass++) {
-    const sql = partitionPass(model.sql, model.partitionCalls, passes, pass);
     // The SQL starts on the statement's second line, so engine line N is file line N - 1.
-    const select = kind === 'TABLE' && wh.engine === 'duckdb' ? await narrowDecimals(wh, sql) : sql;
+    const select = narrow(partitionPass(model.sql, model.partitionCalls, passes, pass));
     statements.push(
       ...(pass === 0
         ? wh.dialect.replaceRelation(kind, modelTable(model), select)
