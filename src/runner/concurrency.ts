@@ -53,13 +53,19 @@ export async function bookParallelism(
 /** Share of the machine's memory a build lets DuckDB's buffer pool take, unless configured. */
 export const BUILD_MEMORY_SHARE = 1 / 3;
 
+/** Most a build lets DuckDB's buffer pool take, unless configured: 2.5 GiB. */
+export const BUILD_MEMORY_CAP = 2.5 * 2 ** 30;
+
 /**
  * DuckDB's memory limit for a build: `memoryLimit` from the configuration when set, else a third of
- * the machine's memory (DuckDB's own default is 80%). The pool caches every block the build reads
- * and writes, so a large book fills whatever it may take. Measured on the 24 GB machine, 10M claim
- * lines, models only: 290.9 s and an 18.1 GB peak with DuckDB's default, 303.6 s and 10.6 GB with
- * 8 GB (bench/README.md). A 1M book peaks at about 2.7 GB, under the limit either way.
+ * the machine's memory up to 2.5 GiB (DuckDB's own default is 80%). The pool caches every block the
+ * build reads and writes, so a large book fills whatever it may take, and the process holds about
+ * 1-1.5 GB more than the pool by the end of a long build (memory glibc keeps after DuckDB frees it).
+ * Measured on the 24 GB machine at 10M claim lines with the largest models in partitions
+ * (bench/README.md): a 3 GB pool peaked at 4.2-4.7 GB, 2.5 GiB at 3.9-4.1 GB; 8 GiB (a third of
+ * the machine, the earlier default) peaked at 9-10 GB. A 1M book peaks at about 2.2 GB either way.
  */
 export function buildMemoryLimit(configured?: string, machineBytes = totalmem()): string {
-  return configured ?? `${Math.floor((machineBytes * BUILD_MEMORY_SHARE) / 2 ** 20)}MiB`;
+  const bytes = Math.min(machineBytes * BUILD_MEMORY_SHARE, BUILD_MEMORY_CAP);
+  return configured ?? `${Math.floor(bytes / 2 ** 20)}MiB`;
 }

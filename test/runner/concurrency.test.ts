@@ -77,9 +77,10 @@ describe('withSetting', () => {
 });
 
 describe('buildMemoryLimit', () => {
-  it('is the configured limit, else a third of the machine memory', () => {
+  it('is the configured limit, else a third of the machine memory up to 2.5 GiB', () => {
     expect(buildMemoryLimit('4GB', 24 * 2 ** 30)).toBe('4GB');
-    expect(buildMemoryLimit(undefined, 24 * 2 ** 30)).toBe('8192MiB');
+    expect(buildMemoryLimit(undefined, 24 * 2 ** 30)).toBe('2560MiB');
+    expect(buildMemoryLimit(undefined, 6 * 2 ** 30)).toBe('2048MiB');
   });
 });
 

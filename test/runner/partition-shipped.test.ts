@@ -28,7 +28,18 @@ describe('shipped partitioned models', () => {
   it('write the same rows in three passes as in one', async () => {
     const models = loadModels(DEFAULT_MODELS_DIR);
     const partitioned = models.filter((m) => m.partitionCalls.length > 0);
-    expect(partitioned.map((m) => m.id).sort()).toEqual(['marts.rcm_claim_event']);
+    expect(partitioned.map((m) => m.id).sort()).toEqual([
+      'intermediate.cost_claim_line',
+      'intermediate.denial_remit_line',
+      'intermediate.duplicate_claim_line',
+      'intermediate.member_month',
+      'intermediate.payer_claim',
+      'intermediate.provider_claim',
+      'marts.cost_member_month',
+      'marts.ml_denial_features',
+      'marts.program_denial_line',
+      'marts.rcm_claim_event',
+    ]);
     await runModels(wh, models);
     await wh.run('CREATE SCHEMA whole');
     for (const m of partitioned)

@@ -19,6 +19,8 @@
 -- column enrolled: True when the person has a member month with the claim's payer and plan in the service month (intermediate.member_month); spend without one is reported apart, never silently dropped.
 -- test not_null: claim_source, claim_id, claim_line_number, person_id, payer, plan, service_date, service_month, service_category, diagnosis_chapter, paid_amount, enrolled
 
+-- Every row is one person's line: on a large book the model runs in passes over partitions of
+-- person_id (claimlens_partition, docs/models.md); service categories join the partition's lines.
 WITH medical AS (
   SELECT
     'medical' AS claim_source,
@@ -38,7 +40,7 @@ WITH medical AS (
   FROM staging.medical_claim AS m
   JOIN intermediate.service_category AS s
     ON s.claim_id = m.claim_id AND s.claim_line_number = m.claim_line_number
-  WHERE m.claim_status IN ('paid', 'partially_paid')
+  WHERE m.claim_status IN ('paid', 'partially_paid') AND claimlens_partition(m.person_id)
 ),
 
 -- A pharmacy feed without a status reports adjudicated fills only, so a missing status is spend.
@@ -59,7 +61,7 @@ pharmacy AS (
     paid_amount,
     allowed_amount
   FROM staging.pharmacy_claim
-  WHERE claim_status IS NULL OR claim_status IN ('paid', 'partially_paid')
+  WHERE (claim_status IS NULL OR claim_status IN ('paid', 'partially_paid')) AND claimlens_partition(person_id)
 ),
 
 line AS (
@@ -108,7 +110,11 @@ SELECT
 FROM line AS l
 -- Equality only, so it is a hash join (pharmacy lines have no diagnosis, so they match nothing).
 LEFT JOIN category_chapter AS c ON c.category = left(l.principal_diagnosis_code, 3)
-LEFT JOIN intermediate.member_month AS mm
+LEFT JOIN (
+  SELECT person_id, payer, plan, month_start
+  FROM intermediate.member_month
+  WHERE claimlens_partition(person_id)
+) AS mm
   ON mm.person_id = l.person_id
   AND mm.payer = l.payer
   AND mm.plan = l.plan

@@ -63,6 +63,10 @@
 -- Memory: a CTE read more than once is materialized by DuckDB (every column, uncompressed, several GB
 -- at 10M lines), so the CTEs read twice are NOT MATERIALIZED (cheap scans, computed again) and the
 -- wide line and the per-line aggregates are each read once, streaming into the final joins.
+--
+-- Every row is one claim's line: on a large book the model runs in passes over partitions of claim_id
+-- (claimlens_partition, docs/models.md). The duplicate flag needs a window over the person's lines,
+-- so it is read from intermediate.duplicate_claim_line, which runs in partitions of person_id.
 WITH line AS (
   SELECT
     m.claim_id,
@@ -84,25 +88,16 @@ WITH line AS (
     m.allowed_amount,
     coalesce(m.coinsurance_amount, 0) + coalesce(m.copayment_amount, 0) + coalesce(m.deductible_amount, 0)
       AS member_cost_share,
-    m.bill_type_code,
-    -- Knowable at submission: a claim for the same service was already sent on an earlier day
-    -- (reversed claims included: they were sent too, so the window runs before the filter below).
-    -- Same-day claims cannot be ordered, so they never count as each other's duplicate.
-    coalesce(
-      m.hcpcs_code IS NOT NULL
-        AND min(coalesce(m.submission_date, m.claim_end_date)) OVER (
-          PARTITION BY m.person_id, m.claim_start_date, m.hcpcs_code, m.charge_amount
-        ) < coalesce(m.submission_date, m.claim_end_date),
-      false
-    ) AS duplicate_of_earlier
+    m.bill_type_code
   FROM staging.medical_claim AS m
+  WHERE claimlens_partition(m.claim_id)
 ),
 
 -- The lines adjustments are spread over: reversed lines are voids.
 line_charge AS NOT MATERIALIZED (
   SELECT claim_id, claim_line_number, charge_amount
   FROM staging.medical_claim
-  WHERE claim_status <> 'reversed'
+  WHERE claim_status <> 'reversed' AND claimlens_partition(claim_id)
 ),
 
 adj AS NOT MATERIALIZED (
@@ -122,7 +117,7 @@ adj AS NOT MATERIALIZED (
       AND a.carc_code NOT IN ('23', '133') AS is_denial
   FROM staging.claim_adjustment AS a
   LEFT JOIN codes.carc AS c ON c.code = a.carc_code
-  WHERE a.adjustment_group_code <> 'CR'
+  WHERE a.adjustment_group_code <> 'CR' AND claimlens_partition(a.claim_id)
 ),
 
 -- Line-level adjustments belong to their line; claim-level ones (line 0, 835 loop 2100) to every
@@ -233,7 +228,8 @@ primary_denial AS (
 joined AS (
   SELECT
     l.*,
-    l.duplicate_of_earlier OR coalesce(right(l.bill_type_code, 1) IN ('7', '8'), false) AS resubmission,
+    d.claim_id IS NOT NULL AS duplicate_of_earlier,
+    d.claim_id IS NOT NULL OR coalesce(right(l.bill_type_code, 1) IN ('7', '8'), false) AS resubmission,
     f.claim_id IS NOT NULL AS has_remit,
     coalesce(f.remit_count, 0) AS remit_count,
     f.first_remit_date,
@@ -257,8 +253,18 @@ joined AS (
   LEFT JOIN first_remit AS f ON f.claim_id = l.claim_id AND f.claim_line_number = l.claim_line_number
   LEFT JOIN primary_denial AS p
     ON p.claim_id = l.claim_id AND p.claim_line_number = l.claim_line_number AND p.pick = 1
-  LEFT JOIN intermediate.service_category AS s
+  LEFT JOIN (
+    SELECT claim_id, claim_line_number, service_category
+    FROM intermediate.service_category
+    WHERE claimlens_partition(claim_id)
+  ) AS s
     ON s.claim_id = l.claim_id AND s.claim_line_number = l.claim_line_number
+  LEFT JOIN (
+    SELECT claim_id, claim_line_number
+    FROM intermediate.duplicate_claim_line
+    WHERE claimlens_partition(claim_id)
+  ) AS d
+    ON d.claim_id = l.claim_id AND d.claim_line_number = l.claim_line_number
   JOIN intermediate.rcm_expected_rate AS r ON r.payer = l.payer
   WHERE l.claim_status <> 'reversed'
 ),

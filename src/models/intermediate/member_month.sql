@@ -14,6 +14,8 @@
 
 -- Spans are merged as gaps and islands: a span opens a new island unless it starts on or before the
 -- day after the latest end seen so far for the same person, payer and plan.
+-- Every window and group is one person's: on a large book the model runs in passes over partitions
+-- of person_id (claimlens_partition, docs/models.md).
 WITH span AS (
   SELECT
     person_id,
@@ -24,7 +26,7 @@ WITH span AS (
     enrollment_start_date AS span_start,
     enrollment_end_date AS span_end
   FROM staging.eligibility
-  WHERE enrollment_end_date >= enrollment_start_date
+  WHERE enrollment_end_date >= enrollment_start_date AND claimlens_partition(person_id)
 ),
 
 ordered AS (

@@ -24,6 +24,8 @@
 
 -- Denied lines carry no expected payment: a denial is measured by the denial rate, and counting it
 -- again as a 100% underpayment would double-count it in the variance.
+-- Every row is one claim's: on a large book the model runs in passes over partitions of claim_id
+-- (claimlens_partition, docs/models.md).
 WITH line AS (
   SELECT
     c.claim_id,
@@ -51,7 +53,7 @@ WITH line AS (
     END AS expected_payment
   FROM staging.medical_claim AS c
   LEFT JOIN intermediate.payer_directory AS d ON d.payer = c.payer
-  WHERE c.claim_status <> 'reversed'
+  WHERE c.claim_status <> 'reversed' AND claimlens_partition(c.claim_id)
 ),
 
 claim AS (

@@ -17,24 +17,26 @@
 -- Each line once per role it names a provider in: rendering and billing on medical lines,
 -- prescribing on pharmacy fills. One scan per role (a LATERAL VALUES list of the two NPIs was
 -- planned as a join of the lines back to themselves on both NPIs).
+-- Every row is one claim's: on a large book the model runs in passes over partitions of claim_id
+-- (claimlens_partition, docs/models.md).
 WITH role_line AS (
   SELECT 'rendering' AS provider_role, rendering_npi AS npi, claim_id, payer, plan, person_id,
          claim_start_date AS service_date, charge_amount, paid_amount
   FROM staging.medical_claim
-  WHERE claim_status <> 'reversed'
+  WHERE claim_status <> 'reversed' AND claimlens_partition(claim_id)
 
   UNION ALL
 
   SELECT 'billing', billing_npi, claim_id, payer, plan, person_id, claim_start_date, charge_amount, paid_amount
   FROM staging.medical_claim
-  WHERE claim_status <> 'reversed'
+  WHERE claim_status <> 'reversed' AND claimlens_partition(claim_id)
 
   UNION ALL
 
   SELECT 'prescribing', prescribing_provider_npi, claim_id, payer, plan, person_id,
          dispensing_date, charge_amount, paid_amount
   FROM staging.pharmacy_claim
-  WHERE coalesce(claim_status, '') <> 'reversed'
+  WHERE coalesce(claim_status, '') <> 'reversed' AND claimlens_partition(claim_id)
 ),
 
 claim_rows AS (

@@ -22,6 +22,8 @@
 -- test expression: paid = medical_paid + pharmacy_paid
 -- test expression: person_payer_month >= person_month
 
+-- Every row and window is one person's: on a large book the model runs in passes over partitions of
+-- person_id (claimlens_partition, docs/models.md).
 WITH spend AS (
   SELECT
     person_id,
@@ -34,7 +36,7 @@ WITH spend AS (
     sum(CASE WHEN claim_source = 'pharmacy' THEN coalesce(allowed_amount, 0) ELSE 0 END) AS pharmacy_allowed,
     count(*) AS claim_lines
   FROM intermediate.cost_claim_line
-  WHERE enrolled
+  WHERE enrolled AND claimlens_partition(person_id)
   GROUP BY person_id, payer, plan, service_month
 )
 
@@ -65,4 +67,5 @@ LEFT JOIN spend AS s
   AND s.payer = mm.payer
   AND s.plan = mm.plan
   AND s.service_month = mm.month_start
+WHERE claimlens_partition(mm.person_id)
 WINDOW person_month AS (PARTITION BY mm.person_id, mm.month_start ORDER BY mm.payer, mm.plan)

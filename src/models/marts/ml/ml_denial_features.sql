@@ -32,6 +32,8 @@
 -- Services that payers commonly put behind prior authorization (radiology-benefit-manager imaging
 -- lists, elective procedures, specialty drugs, DME). CPT ranges apply to five-digit numeric codes
 -- only, HCPCS Level II ranges to a letter and four digits, so Category II codes never match.
+-- Every row, window and lookup is one person's (a claim's lines are one person's): on a large book
+-- the model runs in passes over partitions of person_id (claimlens_partition, docs/models.md).
 WITH auth_rule (first_code, last_code, rule) AS (
   VALUES
     ('70450', '70498', 'CT head and neck'),
@@ -109,11 +111,21 @@ line AS (
     d.duplicate_of_earlier,
     c.claim_line_count
   FROM intermediate.denial_remit_line AS d
-  JOIN staging.medical_claim AS m ON m.claim_id = d.claim_id AND m.claim_line_number = d.claim_line_number
+  JOIN (
+    SELECT
+      claim_id, claim_line_number, place_of_service_code, bill_type_code, admit_type_code,
+      service_unit_quantity, prior_authorization_number, diagnosis_code_1, diagnosis_code_type
+    FROM staging.medical_claim
+    WHERE claimlens_partition(person_id)
+  ) AS m ON m.claim_id = d.claim_id AND m.claim_line_number = d.claim_line_number
   -- A grouped count joined by claim: as a window over the join it sorted every line.
   JOIN (
-    SELECT claim_id, count(*) AS claim_line_count FROM intermediate.denial_remit_line GROUP BY claim_id
+    SELECT claim_id, count(*) AS claim_line_count
+    FROM intermediate.denial_remit_line
+    WHERE claimlens_partition(person_id)
+    GROUP BY claim_id
   ) AS c ON c.claim_id = d.claim_id
+  WHERE claimlens_partition(d.person_id)
 ),
 
 -- The lines' own columns the lookups need, scanned again by each (NOT MATERIALIZED).
@@ -128,6 +140,7 @@ scored AS NOT MATERIALIZED (
     hcpcs_code,
     coalesce(hcpcs_code ~ '^[0-9]{5}$', false) OR coalesce(hcpcs_code ~ '^[A-Z][0-9]{4}$', false) AS rule_shaped
   FROM intermediate.denial_remit_line
+  WHERE claimlens_partition(person_id)
 ),
 
 auth AS (
@@ -149,7 +162,7 @@ person_day AS (
   FROM (
     SELECT person_id, adjudication_date AS d, 1 AS denials
     FROM intermediate.denial_remit_line
-    WHERE initially_denied
+    WHERE initially_denied AND claimlens_partition(person_id)
     UNION ALL
     SELECT person_id, event_date, 0
     FROM scored
@@ -172,6 +185,7 @@ prior_denials AS (
 person AS (
   SELECT person_id, min(birth_date) AS birth_date
   FROM staging.eligibility
+  WHERE claimlens_partition(person_id)
   GROUP BY person_id
 ),
 

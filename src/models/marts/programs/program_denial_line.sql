@@ -19,10 +19,12 @@
 
 -- A CTE read twice is materialized by DuckDB with every column in memory: `adj` and `line_key`
 -- are plain scans, cheaper to read again (NOT MATERIALIZED), and the wide `line` is read once.
+-- Every row is one claim's: on a large book the model runs in passes over partitions of claim_id
+-- (claimlens_partition, docs/models.md).
 WITH adj AS NOT MATERIALIZED (
   SELECT claim_id, claim_line_number, carc_code, remit_date, adjustment_amount
   FROM staging.claim_adjustment
-  WHERE adjustment_group_code <> 'CR'
+  WHERE adjustment_group_code <> 'CR' AND claimlens_partition(claim_id)
 ),
 
 -- The member's state joins the lines here, where the optimizer sees a claim-line table against a
@@ -32,13 +34,13 @@ line AS (
   SELECT m.claim_id, m.claim_line_number, m.payer, m.plan, p.state, m.claim_status, m.charge_amount
   FROM staging.medical_claim AS m
   LEFT JOIN intermediate.rcm_person AS p ON p.person_id = m.person_id
-  WHERE m.claim_status <> 'reversed'
+  WHERE m.claim_status <> 'reversed' AND claimlens_partition(m.claim_id)
 ),
 
 line_key AS NOT MATERIALIZED (
   SELECT claim_id, claim_line_number
   FROM staging.medical_claim
-  WHERE claim_status <> 'reversed'
+  WHERE claim_status <> 'reversed' AND claimlens_partition(claim_id)
 ),
 
 -- Adjustments are summed per line and CARC before the claim lines' wide columns join them, so the
