@@ -62,8 +62,8 @@ export const BUILD_MEMORY_CAP = 2.5 * 2 ** 30;
  * build reads and writes, so a large book fills whatever it may take, and the process holds about
  * 1-1.5 GB more than the pool by the end of a long build (memory glibc keeps after DuckDB frees it).
  * Measured on the 24 GB machine at 10M claim lines with the largest models in partitions
- * (bench/README.md): a 3 GB pool peaked at 4.2-4.7 GB, 2.5 GiB at 3.9-4.1 GB; 8 GiB (a third of
- * the machine, the earlier default) peaked at 9-10 GB. A 1M book peaks at about 2.2 GB either way.
+ * (bench/README.md): a 3 GB pool peaked at 4.0-4.5 GiB, 2.5 GiB at 3.7-4.0 GiB; 8 GiB (a third of
+ * the machine, the earlier default) at 9-10 GiB. A 1M book peaks at about 2.1 GiB either way.
  */
 export function buildMemoryLimit(configured?: string, machineBytes = totalmem()): string {
   const bytes = Math.min(machineBytes * BUILD_MEMORY_SHARE, BUILD_MEMORY_CAP);
