@@ -66,6 +66,6 @@ export const BUILD_MEMORY_CAP = 2.5 * 2 ** 30;
  * the machine, the earlier default) at 9-10 GiB. A 1M book peaks at about 2.1 GiB either way.
  */
 export function buildMemoryLimit(configured?: string, machineBytes = totalmem()): string {
-  const bytes = Math.min(machineBytes * BUILD_MEMORY_SHARE, BUILD_MEMORY_CAP);
-  return configured ?? `${Math.floor(bytes / 2 ** 20)}MiB`;
+  if (configured) return configured;
+  return `${Math.floor(Math.min(machineBytes * BUILD_MEMORY_SHARE, BUILD_MEMORY_CAP) / 2 ** 20)}MiB`;
 }
