@@ -11,6 +11,7 @@ import {
   renameSync,
   rmSync,
 } from 'node:fs';
+import { totalmem } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { ClaimlensError } from '../errors.ts';
@@ -24,6 +25,13 @@ export interface OpenOptions {
   /** DuckDB threads; defaults to the engine's choice (all cores). */
   threads?: number;
   memoryLimit?: string;
+  /**
+   * Take the buffer pool's blocks from DuckDB's block allocator (`block_allocator_memory`, as much
+   * as `memoryLimit`; nothing without one) and reuse them, instead of from the C library's heap,
+   * which keeps much of what is freed. The instance holds what it has touched until it closes, so
+   * only batch work (a build) asks for it.
+   */
+  blockAllocator?: boolean;
 }
 
 /**
@@ -75,6 +83,8 @@ export class DuckDBWarehouse implements SqlWarehouse {
     if (readOnly) config.access_mode = 'READ_ONLY';
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const blocks = options.blockAllocator ? blockAllocatorMemory(options.memoryLimit) : undefined;
+    if (blocks) config.block_allocator_memory = blocks;
     try {
       const instance = await DuckDBInstance.create(path, config);
       const conn = await instance.connect();
@@ -173,6 +183,34 @@ export type Warehouse = SqlWarehouse;
 /** Quotes an identifier for DuckDB/PostgreSQL. */
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/**
+ * `block_allocator_memory` for a memory limit: as much as the limit, at most the 80% of the machine
+ * DuckDB reserves address space for; undefined when the limit is not a plain size (DuckDB 1.5 aborts
+ * the process on a size it cannot read in this setting, where a bad memory limit is an error).
+ */
+export function blockAllocatorMemory(
+  memoryLimit: string | undefined,
+  machineBytes = totalmem(),
+): string | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)\s*$/i.exec(memoryLimit ?? '');
+  if (!m) return undefined;
+  const bytes = Math.min(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!, machineBytes * 0.8);
+  const mib = Math.floor(bytes / 2 ** 20);
+  return mib > 0 ? `${mib}MiB` : undefined;
 }
 
 /** Quotes a string literal. */

@@ -52,14 +52,19 @@ async function memorySetting(memoryLimit: string): Promise<string> {
 describe('buildWarehouse', () => {
   it('caps DuckDB at a third of the machine memory unless a limit is configured', async () => {
     const seen: string[] = [];
+    const blocks: string[] = [];
     const hook = async (wh: Warehouse) => {
       seen.push((await wh.one<{ v: string }>("SELECT current_setting('memory_limit') AS v"))!.v);
+      blocks.push((await wh.one<{ v: string }>("SELECT current_setting('block_allocator_memory') AS v"))!.v);
     };
     const path = await inputWarehouse();
     await buildWarehouse(path, { modelsDir: models(1), beforeModels: [hook] });
     await buildWarehouse(path, { modelsDir: models(1), beforeModels: [hook], open: { memoryLimit: '1GB' } });
     expect(seen).toEqual([await memorySetting(buildMemoryLimit()), await memorySetting('1GB')]);
     expect(seen[0]).not.toBe(seen[1]);
+    // The pool's blocks come from DuckDB's block allocator, as much of it as the pool may hold
+    // (in whole MiB: 1 GB is 953.7 MiB).
+    expect(blocks).toEqual([seen[0], '953.0 MiB']);
   });
 
   it('builds models between the hooks and records the build log and model docs', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Warehouse } from '../../src/engine/duckdb.ts';
+import { blockAllocatorMemory, Warehouse } from '../../src/engine/duckdb.ts';
 import { onSessions, withSetting, withThreads } from '../../src/engine/sessions.ts';
 import { bookParallelism, buildMemoryLimit } from '../../src/runner/concurrency.ts';
 
@@ -81,6 +81,26 @@ describe('buildMemoryLimit', () => {
     expect(buildMemoryLimit('4GB', 24 * 2 ** 30)).toBe('4GB');
     expect(buildMemoryLimit(undefined, 24 * 2 ** 30)).toBe('2560MiB');
     expect(buildMemoryLimit(undefined, 6 * 2 ** 30)).toBe('2048MiB');
+  });
+});
+
+describe('blockAllocatorMemory', () => {
+  const machine = 24 * 2 ** 30;
+  it('is the memory limit in MiB, decimal and binary units read as DuckDB reads them', () => {
+    expect(blockAllocatorMemory('2560MiB', machine)).toBe('2560MiB');
+    expect(blockAllocatorMemory('4GB', machine)).toBe('3814MiB'); // 4e9 / 2^20 = 3814.7
+    expect(blockAllocatorMemory(' 1.5 gib ', machine)).toBe('1536MiB');
+    expect(blockAllocatorMemory('2000000KB', machine)).toBe('1907MiB');
+  });
+
+  it('stops at the 80% of the machine DuckDB reserves room for', () => {
+    expect(blockAllocatorMemory('1TB', machine)).toBe('19660MiB'); // 0.8 x 24 GiB = 19,660.8 MiB
+  });
+
+  it('is nothing for a limit that is not a plain size, which DuckDB 1.5 would abort on in this setting', () => {
+    for (const limit of [undefined, '', '80%', '-1GB', 'lots', '4 gigs', '4G', '0GB', '100B']) {
+      expect(blockAllocatorMemory(limit, machine)).toBeUndefined();
+    }
   });
 });
 
