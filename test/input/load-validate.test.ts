@@ -37,8 +37,11 @@ describe('typedValue', () => {
         '2023-02-30',
         '20230230',
         '2023-02-01 10:00',
+        '02-01-2023',
+        '2023-0201-',
+        '2023-2-01x',
       ]),
-    ).toEqual(['2023-02-01', '2023-02-01', null, null, null, null, null]);
+    ).toEqual(['2023-02-01', '2023-02-01', null, null, null, null, null, null, null, null]);
   });
 
   it('reads money rounded to cents, numbers without NaN or infinity, booleans in the usual spellings', async () => {
