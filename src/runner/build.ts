@@ -85,8 +85,7 @@ export async function buildWarehouse(
     );
   }
   // The pool's blocks come from DuckDB's block allocator, reused across models, rather than from
-  // glibc, which keeps freed memory: the 10M build ran in 236 s peaking at 3.89 GiB against 254 s and
-  // 4.13 GiB (bench/README.md).
+  // the C library's heap: the 1M build spends about 1 s less system time (docs/models.md).
   return withStagedWarehouse(warehousePath, (wh) => buildIn(wh, warehousePath, models, options), {
     ...options.open,
     memoryLimit: buildMemoryLimit(options.open?.memoryLimit),
